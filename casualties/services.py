@@ -1,0 +1,179 @@
+"""Every write to casualties records. Forms, the admin and the API call these."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casualties.choices import STATUS_MOVES, PersonStatus
+from casualties.models import Conflict, Figure, Party, Person, Statement, StatusChange
+from casualties.transliteration import to_latin
+
+FORBIDDEN_MOVE = _(
+    "A person cannot go from “%(current)s” to “%(new)s”. If the earlier record was wrong, "
+    "record this as a correction and give the reason."
+)
+SAME_STATUS = _("The person's status is already “%(current)s”.")
+DATED_BEFORE_CURRENT = _(
+    "A status change cannot be dated before the person's current status (%(date)s)."
+)
+DATED_IN_FUTURE = _("A status change cannot be dated in the future.")
+UNKNOWN_STATUS = _("“%(value)s” is not a known status.")
+
+PERSON_EDITABLE_FIELDS = (
+    "conflict",
+    "party",
+    "full_name",
+    "name_latin",
+    "name_public",
+    "is_civilian",
+    "rank",
+    "unit",
+    "home_region",
+    *Person.RESTRICTED_FIELDS,
+)
+
+
+def _status_label(value: str) -> str:
+    return str(PersonStatus(value).label)
+
+
+def _check_date(effective_date: datetime.date, *, not_before: datetime.date | None = None) -> None:
+    if effective_date > timezone.localdate():
+        raise ValidationError({"effective_date": DATED_IN_FUTURE})
+    if not_before is not None and effective_date < not_before:
+        raise ValidationError(
+            {"effective_date": DATED_BEFORE_CURRENT % {"date": not_before.isoformat()}}
+        )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    conflict: Conflict,
+    party: Party,
+    full_name: str,
+    status: str,
+    status_date: datetime.date,
+    user=None,
+    source_note: str = "",
+    **fields,
+) -> Person:
+    """Register a person with an initial status, recorded as their first StatusChange."""
+    if status not in PersonStatus.values:
+        raise ValidationError({"status": UNKNOWN_STATUS % {"value": status}})
+    _check_date(status_date)
+    unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"person_create() got unexpected fields: {sorted(unknown)}")
+    person = Person(
+        conflict=conflict,
+        party=party,
+        full_name=full_name,
+        status=status,
+        status_date=status_date,
+        **fields,
+    )
+    if not person.name_latin:
+        person.name_latin = to_latin(person.full_name)
+    person.full_clean()
+    person.save()
+    StatusChange.objects.create(
+        person=person,
+        status=status,
+        effective_date=status_date,
+        source_note=source_note,
+        recorded_by=user,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict) -> Person:
+    """Change a person's descriptive fields. Status goes through ``person_change_status``."""
+    unknown = set(data) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    for field, value in data.items():
+        setattr(person, field, value)
+    if not person.name_latin:
+        person.name_latin = to_latin(person.full_name)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def status_move_error(*, current: str, new: str, reason: str = "") -> ValidationError | None:
+    """The error a move from ``current`` to ``new`` would raise, or None if it is allowed."""
+    if new not in PersonStatus.values:
+        return ValidationError({"status": UNKNOWN_STATUS % {"value": new}})
+    if new == current:
+        return ValidationError({"status": SAME_STATUS % {"current": _status_label(current)}})
+    if new not in STATUS_MOVES[current] and not reason.strip():
+        labels = {"current": _status_label(current), "new": _status_label(new)}
+        return ValidationError({"status": FORBIDDEN_MOVE % labels})
+    return None
+
+
+@transaction.atomic
+def person_change_status(
+    *,
+    person: Person,
+    status: str,
+    effective_date: datetime.date,
+    user=None,
+    source_note: str = "",
+    reason: str = "",
+) -> StatusChange:
+    """Record a dated status change and make it the person's current status.
+
+    The lifecycle of DESIGN §3 applies; any other move is a correction, allowed only with a
+    written reason and flagged as such in the history.
+    """
+    # Lock the person: concurrent changes queue here, so none is lost and the current
+    # status always equals the last recorded change.
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    error = status_move_error(current=locked.status, new=status, reason=reason)
+    if error:
+        raise error
+    _check_date(effective_date, not_before=locked.status_date)
+    change = StatusChange(
+        person=locked,
+        status=status,
+        effective_date=effective_date,
+        source_note=source_note,
+        is_correction=status not in STATUS_MOVES[locked.status],
+        reason=reason.strip(),
+        recorded_by=user,
+    )
+    change.full_clean()
+    change.save()
+    locked.status, locked.status_date = status, effective_date
+    locked.save(update_fields=["status", "status_date", "updated_at"])
+    person.status, person.status_date = status, effective_date
+    return change
+
+
+@transaction.atomic
+def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
+    """Record a statement and its figures; any invalid figure saves nothing."""
+    statement = Statement(**fields)
+    statement.full_clean()
+    statement.save()
+    errors = {}
+    for index, figure_fields in enumerate(figures):
+        figure = Figure(statement=statement, **figure_fields)
+        try:
+            figure.full_clean()
+        except ValidationError as exc:
+            errors[f"figures[{index}]"] = exc.messages
+            continue
+        figure.save()
+    if errors:
+        raise ValidationError(errors)
+    return statement

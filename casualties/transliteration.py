@@ -1,0 +1,27 @@
+"""Latin transliteration of names, used when a clerk leaves ``name_latin`` blank.
+
+anyascii handles every script; a small pre-pass makes Armenian come out the way Armenian
+names are usually spelt in Latin letters (Արթուր → Artur, not Art'owr).
+"""
+
+import re
+
+from anyascii import anyascii
+
+_ARMENIAN_PAIRS = [
+    ("ՈՒ", "U"),
+    ("Ու", "U"),
+    ("ու", "u"),
+    ("և", "ev"),
+    ("Ռ", "R"),
+    ("ռ", "r"),
+]
+# Ո at the start of a word is pronounced "vo" (Ոսկանյան → Voskanyan).
+_INITIAL_VO = re.compile(r"(?<![\w\u0531-\u0587])([Ոո])")
+
+
+def to_latin(name: str) -> str:
+    for armenian, latin in _ARMENIAN_PAIRS:
+        name = name.replace(armenian, latin)
+    name = _INITIAL_VO.sub(lambda m: "Vo" if m.group(1) == "Ո" else "vo", name)
+    return " ".join(anyascii(name).replace("'", "").split())

@@ -1,0 +1,205 @@
+"""All writes to handovers and remains. Forms, the admin and the API call these."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casualties.choices import STATUS_MOVES, PersonStatus
+from casualties.models import Person
+from casualties.services import person_change_status
+from repatriation.choices import HandoverKind, HandoverState, Identification
+from repatriation.models import Handover, ReleasedPerson, Remains
+
+OWN_DRAFT = _("You entered this handover; someone else must verify it.")
+ALREADY_VERIFIED = _("This handover has already been verified.")
+NO_VERIFY_PERMISSION = _("Only a verifier may verify handovers.")
+DUPLICATE_CASE_NUMBER = _("Case number %(case)s appears more than once in this batch.")
+CASE_NUMBER_TAKEN = _("Case number %(case)s is already used by other remains.")
+WRONG_PARTY = _("%(person)s belongs to %(party)s, but these remains were handed to %(to)s.")
+AGREEMENT_MISMATCH = _("This agreement is not between these two parties in this conflict.")
+PRISONERS_HAVE_NO_REMAINS = _("A prisoners handover lists persons released, not remains.")
+REMAINS_HAVE_NO_PRISONERS = _("A remains handover cannot list persons released alive.")
+
+CASE_SEQUENCE_WIDTH = 3
+
+
+def _next_case_sequence(date: datetime.date) -> int:
+    """The next free sequence for case numbers ``<date>/<seq>``, under a per-date lock."""
+    prefix = f"{date.isoformat()}/"
+    with connection.cursor() as cursor:
+        # Two batches of the same date entered at once must not draw the same numbers.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-number:{prefix}"])
+        cursor.execute(
+            "SELECT COALESCE(MAX(split_part(case_number, '/', 2)::int), 0) "
+            "FROM repatriation_remains WHERE case_number ~ %s",
+            [rf"^{prefix}\d+$"],
+        )
+        return cursor.fetchone()[0] + 1
+
+
+def _validate_handover(handover: Handover, remains_rows: list[dict], released: list) -> None:
+    errors = {}
+    try:
+        handover.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    agreement = handover.agreement
+    if agreement and (
+        agreement.conflict_id != handover.conflict_id
+        or {agreement.party_a_id, agreement.party_b_id}
+        != {handover.from_party_id, handover.to_party_id}
+    ):
+        errors.setdefault("agreement", []).append(str(AGREEMENT_MISMATCH))
+    if handover.kind == HandoverKind.PRISONERS and remains_rows:
+        errors.setdefault("remains", []).append(str(PRISONERS_HAVE_NO_REMAINS))
+    if handover.kind == HandoverKind.REMAINS and released:
+        errors.setdefault("released_persons", []).append(str(REMAINS_HAVE_NO_PRISONERS))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
+    """Validate every row, collecting all errors keyed ``remains[i]`` so each shows by its row."""
+    errors: dict[str, list] = {}
+    given = [row.get("case_number", "").strip() for row in rows]
+    taken = set(
+        Remains.objects.filter(case_number__in=[c for c in given if c]).values_list(
+            "case_number", flat=True
+        )
+    )
+    seen: set[str] = set()
+    next_seq = _next_case_sequence(handover.date) if not all(given) else None
+    built = []
+    for index, row in enumerate(rows):
+        row_errors: dict[str, list] = {}
+        remains = Remains(handover=handover, **{**row, "case_number": given[index]})
+        if remains.case_number in taken:
+            row_errors["case_number"] = [str(CASE_NUMBER_TAKEN % {"case": remains.case_number})]
+        elif remains.case_number in seen:
+            row_errors["case_number"] = [str(DUPLICATE_CASE_NUMBER % {"case": remains.case_number})]
+        seen.add(remains.case_number)
+        if not remains.case_number:
+            remains.case_number = f"{handover.date.isoformat()}/{next_seq:0{CASE_SEQUENCE_WIDTH}d}"
+            next_seq += 1
+        try:
+            # Uniqueness was checked above for the whole batch in one query.
+            remains.full_clean(exclude=["handover"], validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                row_errors.setdefault(field, []).extend(messages)
+        if remains.person is not None and remains.person.party_id != handover.to_party_id:
+            row_errors.setdefault("person", []).append(str(_wrong_party(remains, handover)))
+        if row_errors:
+            errors[f"remains[{index}]"] = row_errors
+        built.append(remains)
+    if errors:
+        raise ValidationError(errors)
+    return built
+
+
+def _wrong_party(remains: Remains, handover: Handover):
+    return WRONG_PARTY % {
+        "person": remains.person,
+        "party": remains.person.party.code,
+        "to": handover.to_party.code,
+    }
+
+
+@transaction.atomic
+def handover_create(
+    *,
+    user,
+    remains: Iterable[dict] = (),
+    released_persons: Iterable[Person] = (),
+    **fields,
+) -> Handover:
+    """Record a handover and every body logged in it, as a draft, in one transaction.
+
+    Case numbers left blank become ``<date>/<seq>``. If any row is invalid nothing is saved,
+    and the ValidationError names each bad row (``remains[3]``) and field.
+    """
+    rows, released = list(remains), list(released_persons)
+    handover = Handover(entered_by=user, state=HandoverState.DRAFT, **fields)
+    _validate_handover(handover, rows, released)
+    handover.save()
+    built = _build_remains(handover, rows)
+    Remains.objects.bulk_create(built)
+    ReleasedPerson.objects.bulk_create(
+        ReleasedPerson(handover=handover, person=person) for person in released
+    )
+    for item in built:
+        if item.identification == Identification.CONFIRMED:
+            _record_death(remains=item, user=user)
+    return handover
+
+
+@transaction.atomic
+def handover_verify(*, handover: Handover, user) -> Handover:
+    """Mark someone else's draft verified (the four-eyes rule); only then does it count."""
+    if not user.has_perm("repatriation.verify_handover"):
+        raise PermissionDenied(NO_VERIFY_PERMISSION)
+    # Lock: of two verifiers clicking at once, the second sees the handover already verified.
+    locked = Handover.objects.select_for_update().get(pk=handover.pk)
+    if locked.state == HandoverState.VERIFIED:
+        raise ValidationError(ALREADY_VERIFIED, code="already_verified")
+    if locked.entered_by_id == user.pk:
+        raise ValidationError(OWN_DRAFT, code="own_draft")
+    locked.state = HandoverState.VERIFIED
+    locked.verified_by = user
+    locked.verified_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["state", "verified_by", "verified_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def remains_identify(
+    *,
+    remains: Remains,
+    person: Person | None,
+    identification: str,
+    method: str = "",
+    identified_on: datetime.date | None = None,
+    user=None,
+) -> Remains:
+    """Record who remains were identified as. Confirmed remains make the person killed."""
+    locked = Remains.objects.select_for_update().select_related("handover").get(pk=remains.pk)
+    locked.person = person
+    locked.identification = identification
+    locked.method = method
+    locked.identified_on = identified_on
+    locked.full_clean()
+    if person is not None and person.party_id != locked.handover.to_party_id:
+        raise ValidationError({"person": _wrong_party(locked, locked.handover)})
+    locked.save()
+    if identification == Identification.CONFIRMED:
+        _record_death(remains=locked, user=user)
+    return locked
+
+
+def _record_death(*, remains: Remains, user) -> None:
+    """Confirmed remains make their person ``killed``, dated the identification.
+
+    Only where the lifecycle allows it: a person recorded as released or found alive keeps
+    that status, and the ledger reports the contradiction instead of the code hiding it.
+    """
+    person = remains.person
+    person.refresh_from_db(fields=["status", "status_date"])
+    if PersonStatus.KILLED not in STATUS_MOVES[person.status]:
+        return
+    person_change_status(
+        person=person,
+        status=PersonStatus.KILLED,
+        effective_date=max(remains.identified_on, person.status_date),
+        user=user,
+        source_note=_("Remains %(case)s confirmed (%(method)s) on %(date)s.")
+        % {
+            "case": remains.case_number,
+            "method": remains.get_method_display() or _("method not given"),
+            "date": remains.identified_on.isoformat(),
+        },
+    )

@@ -1,9 +1,10 @@
 """All writes to handovers and remains. Forms, the admin and the API call these."""
 
 import datetime
+import re
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,18 +28,24 @@ REMAINS_HAVE_NO_PRISONERS = _("A remains handover cannot list persons released a
 CASE_SEQUENCE_WIDTH = 3
 
 
-def _next_case_sequence(date: datetime.date) -> int:
-    """The next free sequence for case numbers ``<date>/<seq>``, under a per-date lock."""
+def _next_case_sequence(date: datetime.date, given: list[str]) -> int:
+    """The next free sequence for case numbers ``<date>/<seq>``, under a per-date lock.
+
+    Numbers typed into the same batch count as used, so an auto-assigned one never collides.
+    """
     prefix = f"{date.isoformat()}/"
+    pattern = rf"^{re.escape(prefix)}\d+$"
     with connection.cursor() as cursor:
         # Two batches of the same date entered at once must not draw the same numbers.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-number:{prefix}"])
         cursor.execute(
             "SELECT COALESCE(MAX(split_part(case_number, '/', 2)::int), 0) "
             "FROM repatriation_remains WHERE case_number ~ %s",
-            [rf"^{prefix}\d+$"],
+            [pattern],
         )
-        return cursor.fetchone()[0] + 1
+        used = cursor.fetchone()[0]
+    typed = [int(case.rsplit("/", 1)[1]) for case in given if re.match(pattern, case)]
+    return max([used, *typed]) + 1
 
 
 def _validate_handover(handover: Handover, remains_rows: list[dict], released: list) -> None:
@@ -62,8 +69,16 @@ def _validate_handover(handover: Handover, remains_rows: list[dict], released: l
         raise ValidationError(errors)
 
 
+def _row_errors(index: int, errors: dict[str, list]) -> dict[str, list]:
+    """Key a row's errors ``remains[i].field`` (``remains[i]`` for the row as a whole)."""
+    return {
+        f"remains[{index}]" if field == NON_FIELD_ERRORS else f"remains[{index}].{field}": messages
+        for field, messages in errors.items()
+    }
+
+
 def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
-    """Validate every row, collecting all errors keyed ``remains[i]`` so each shows by its row."""
+    """Validate every row, collecting all errors so each shows beside its row and field."""
     errors: dict[str, list] = {}
     given = [row.get("case_number", "").strip() for row in rows]
     taken = set(
@@ -72,17 +87,19 @@ def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
         )
     )
     seen: set[str] = set()
-    next_seq = _next_case_sequence(handover.date) if not all(given) else None
+    next_seq = _next_case_sequence(handover.date, given) if not all(given) else None
     built = []
     for index, row in enumerate(rows):
         row_errors: dict[str, list] = {}
         remains = Remains(handover=handover, **{**row, "case_number": given[index]})
-        if remains.case_number in taken:
-            row_errors["case_number"] = [str(CASE_NUMBER_TAKEN % {"case": remains.case_number})]
-        elif remains.case_number in seen:
-            row_errors["case_number"] = [str(DUPLICATE_CASE_NUMBER % {"case": remains.case_number})]
-        seen.add(remains.case_number)
-        if not remains.case_number:
+        case = remains.case_number
+        if case in taken:
+            row_errors["case_number"] = [str(CASE_NUMBER_TAKEN % {"case": case})]
+        elif case in seen:
+            row_errors["case_number"] = [str(DUPLICATE_CASE_NUMBER % {"case": case})]
+        elif case:
+            seen.add(case)
+        else:
             remains.case_number = f"{handover.date.isoformat()}/{next_seq:0{CASE_SEQUENCE_WIDTH}d}"
             next_seq += 1
         try:
@@ -93,8 +110,7 @@ def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
                 row_errors.setdefault(field, []).extend(messages)
         if remains.person is not None and remains.person.party_id != handover.to_party_id:
             row_errors.setdefault("person", []).append(str(_wrong_party(remains, handover)))
-        if row_errors:
-            errors[f"remains[{index}]"] = row_errors
+        errors.update(_row_errors(index, row_errors))
         built.append(remains)
     if errors:
         raise ValidationError(errors)
@@ -120,7 +136,7 @@ def handover_create(
     """Record a handover and every body logged in it, as a draft, in one transaction.
 
     Case numbers left blank become ``<date>/<seq>``. If any row is invalid nothing is saved,
-    and the ValidationError names each bad row (``remains[3]``) and field.
+    and the ValidationError names each bad row and field (``remains[3].person``).
     """
     rows, released = list(remains), list(released_persons)
     handover = Handover(entered_by=user, state=HandoverState.DRAFT, **fields)

@@ -80,6 +80,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     conflict = factory.SubFactory(ConflictFactory)
     party = factory.SubFactory(PartyFactory)

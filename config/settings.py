@@ -123,7 +123,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "/accounts/login/"
+# In development static files are served straight from the app folders, no collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+LOGIN_URL = "/admin/login/"
 
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.

@@ -25,10 +25,6 @@ demo: migrate
 	$(DEV) $(BIN)/python manage.py seed_demo
 
 run: demo
-	@echo
-	@echo "  Ledger admin:  http://127.0.0.1:8000/admin/"
-	@echo "  Health check:  http://127.0.0.1:8000/healthz"
-	@echo
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup

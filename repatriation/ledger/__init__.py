@@ -1,0 +1,195 @@
+"""The ledger: official totals beside what was returned and recorded, and where they disagree.
+
+``ledger_for`` computes one (conflict, party) ledger; ``ledger_summaries`` one row for every
+ledger. Both run a fixed number of aggregate queries (``sql.py``) whatever the data size.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection
+
+from casualties.choices import FigureCategory, PersonStatus
+from casualties.models import Conflict, Party
+from repatriation.ledger import discrepancies as d
+from repatriation.ledger import sql
+from repatriation.ledger.arithmetic import Returned, official_total, outstanding
+
+Key = tuple[int, int]
+EMPTY_RETURNED = {
+    "handovers": 0,
+    "reported": 0,
+    "pending_handovers": 0,
+    "received": 0,
+    "identified": 0,
+    "presumptive": 0,
+    "unidentified": 0,
+    "unconfirmed_complete": 0,
+    "pending": 0,
+}
+
+
+def _rows(query: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _by_pair(rows: list[dict]) -> dict[Key, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[(row["conflict_id"], row["party_id"])].append(row)
+    return grouped
+
+
+def _figure(row: dict) -> dict:
+    return {
+        "value": row["value"],
+        "civilians": row["civilians"],
+        "qualifier": row["qualifier"],
+        "as_of": row["as_of"],
+        "issued_on": row["issued_on"],
+        "statement": row["statement"],
+        "source": row["source"],
+        "citation_title": row["citation_title"],
+        "citation_url": row["citation_url"],
+    }
+
+
+class _Evidence:
+    """The aggregate rows for every ledger in scope, grouped by (conflict, party)."""
+
+    def __init__(self, params: dict):
+        person_status = sql.PERSON_STATUS_AS_OF if params["as_of"] else sql.PERSON_STATUS_NOW
+        self.official = _by_pair(_rows(sql.OFFICIAL, params))
+        self.returned = {k: rows[0] for k, rows in _by_pair(_rows(sql.RETURNED, params)).items()}
+        self.registry = _by_pair(_rows(sql.REGISTRY.format(person_status=person_status), params))
+        self.count_mismatch = _by_pair(_rows(sql.HANDOVER_COUNT_MISMATCH, params))
+        self.returned_mismatch = _by_pair(_rows(sql.OFFICIAL_RETURNED_MISMATCH, params))
+        self.decreased = _by_pair(_rows(sql.FIGURE_DECREASED, params))
+        alive = sql.IDENTIFIED_ALIVE.format(remains=sql.REMAINS, person_status=person_status)
+        self.alive = _by_pair(_rows(alive, params))
+        self.duplicates = _by_pair(_rows(sql.DUPLICATE_COMPLETE, params))
+
+    def core(self, key: Key) -> dict:
+        """official, returned, outstanding, registry and discrepancies of one ledger."""
+        official = dict.fromkeys(FigureCategory.values)
+        official.update({row["category"]: _figure(row) for row in self.official.get(key, [])})
+        counts = self.returned.get(key, EMPTY_RETURNED)
+        returned = Returned(
+            received=counts["received"],
+            identified=counts["identified"],
+            presumptive=counts["presumptive"],
+            unidentified=counts["unidentified"],
+            unconfirmed_complete=counts["unconfirmed_complete"],
+        )
+        total = official_total(official)
+        outstanding_ = outstanding(total["value"] if total else None, returned)
+        registry = dict.fromkeys(PersonStatus.values, 0)
+        registry.update({row["status"]: row["n"] for row in self.registry.get(key, [])})
+        registry["total"] = sum(registry.values())
+        return {
+            "official": official,
+            "returned": {
+                **{k: v for k, v in counts.items() if k not in {"conflict_id", "party_id"}},
+                "individuals_min": returned.individuals_min,
+                "individuals_max": returned.individuals_max,
+            },
+            "outstanding": {
+                **outstanding_.as_dict(),
+                "official_total_civilians": total["civilians"] if total else None,
+                "official_total_categories": total["categories"] if total else [],
+            },
+            "registry": registry,
+            "discrepancies": self._discrepancies(key, returned, total, registry),
+        }
+
+    def _discrepancies(self, key, returned, total, registry) -> list[dict]:
+        found = [d.handover_count_mismatch(row) for row in self.count_mismatch.get(key, [])]
+        found += [
+            d.official_returned_mismatch(row)
+            for row in self.returned_mismatch.get(key, [])
+            if row["official"] != row["received"]
+        ]
+        limit = total["value"] if total else None
+        if limit is not None and returned.individuals_min > limit:
+            found.append(d.returned_exceeds_official_total(returned.individuals_min, limit))
+        recorded = registry[PersonStatus.KILLED] + registry[PersonStatus.MISSING]
+        if limit is not None and recorded > limit:
+            found.append(d.registry_exceeds_official_total(recorded, limit))
+        found += [d.figure_decreased(row) for row in self.decreased.get(key, [])]
+        found += [d.identified_alive_conflict(row) for row in self.alive.get(key, [])]
+        found += [d.duplicate_complete_remains(row) for row in self.duplicates.get(key, [])]
+        return found
+
+
+def _params(conflict=None, party=None, as_of: datetime.date | None = None) -> dict:
+    return {
+        "conflict": conflict.pk if conflict else None,
+        "party": party.pk if party else None,
+        "as_of": as_of,
+    }
+
+
+def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None = None) -> dict:
+    """The full ledger of DESIGN §4 for one conflict and party."""
+    params = _params(conflict, party, as_of)
+    evidence = _Evidence(params)
+    key = (conflict.pk, party.pk)
+    claims = [
+        {"category": row["category"], **_figure(row)} for row in _rows(sql.OTHER_CLAIMS, params)
+    ]
+    return {
+        "conflict": conflict.slug,
+        "party": party.code,
+        "as_of": as_of,
+        **evidence.core(key),
+        "other_claims": claims,
+        "agreements": agreements(params),
+        "timeline": timeline(params),
+    }
+
+
+def agreements(params: dict) -> list[dict]:
+    return [
+        {
+            "agreement": row["agreement"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "concluded_on": row["concluded_on"],
+            "agreed": row["agreed"],
+            "received": row["received"],
+            "due": max(row["agreed"] - row["received"], 0),
+        }
+        for row in _rows(sql.AGREEMENTS, params)
+    ]
+
+
+def timeline(params: dict) -> list[dict]:
+    """Dated points: official total, official remains returned, cumulative remains received."""
+    return _rows(sql.TIMELINE, params)
+
+
+def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:
+    """One row per (conflict, party) with a ledger: its totals and number of discrepancies."""
+    params = _params(as_of=as_of)
+    evidence = _Evidence(params)
+    summaries = []
+    for pair in _rows(sql.PAIRS, params):
+        core = evidence.core((pair["conflict_id"], pair["party_id"]))
+        summaries.append(
+            {
+                "conflict": pair["conflict"],
+                "conflict_name": pair["conflict_name"],
+                "party": pair["party"],
+                "party_name": pair["party_name"],
+                "official_total": core["outstanding"]["official_total"],
+                "received": core["returned"]["received"],
+                "pending": core["returned"]["pending"],
+                "not_returned_min": core["outstanding"]["not_returned_min"],
+                "not_returned_max": core["outstanding"]["not_returned_max"],
+                "discrepancy_count": len(core["discrepancies"]),
+            }
+        )
+    return summaries

@@ -1,0 +1,130 @@
+"""The ledger's discrepancy list: fixed codes (DESIGN §4), each with a plain-words message and
+the ids a reader needs to follow it to the handover, statement or person concerned."""
+
+from django.utils.translation import gettext as _
+
+from casualties.choices import FigureCategory, PersonStatus
+
+HANDOVER_COUNT_MISMATCH = "handover_count_mismatch"
+OFFICIAL_RETURNED_MISMATCH = "official_returned_mismatch"
+RETURNED_EXCEEDS_OFFICIAL_TOTAL = "returned_exceeds_official_total"
+REGISTRY_EXCEEDS_OFFICIAL_TOTAL = "registry_exceeds_official_total"
+FIGURE_DECREASED = "figure_decreased"
+IDENTIFIED_ALIVE_CONFLICT = "identified_alive_conflict"
+DUPLICATE_COMPLETE_REMAINS = "duplicate_complete_remains"
+
+CODES = (
+    HANDOVER_COUNT_MISMATCH,
+    OFFICIAL_RETURNED_MISMATCH,
+    RETURNED_EXCEEDS_OFFICIAL_TOTAL,
+    REGISTRY_EXCEEDS_OFFICIAL_TOTAL,
+    FIGURE_DECREASED,
+    IDENTIFIED_ALIVE_CONFLICT,
+    DUPLICATE_COMPLETE_REMAINS,
+)
+
+
+def handover_count_mismatch(row: dict) -> dict:
+    return {
+        "code": HANDOVER_COUNT_MISMATCH,
+        "message": _(
+            "The handover of %(date)s was announced as %(reported)s but %(received)s remains "
+            "were logged."
+        )
+        % row,
+        "handover": row["handover"],
+        "date": row["date"],
+        "reported": row["reported"],
+        "received": row["received"],
+    }
+
+
+def official_returned_mismatch(row: dict) -> dict:
+    return {
+        "code": OFFICIAL_RETURNED_MISMATCH,
+        "message": _(
+            "%(source)s said %(official)s remains had been returned as of %(as_of)s; verified "
+            "handovers up to that day brought %(received)s."
+        )
+        % row,
+        "statement": row["statement"],
+        "source": row["source"],
+        "as_of": row["as_of"],
+        "official": row["official"],
+        "received": row["received"],
+    }
+
+
+def returned_exceeds_official_total(individuals_min: int, total: int) -> dict:
+    return {
+        "code": RETURNED_EXCEEDS_OFFICIAL_TOTAL,
+        "message": _(
+            "At least %(returned)s people were returned, more than the official total of "
+            "%(total)s killed or missing."
+        )
+        % {"returned": individuals_min, "total": total},
+        "individuals_min": individuals_min,
+        "official_total": total,
+    }
+
+
+def registry_exceeds_official_total(recorded: int, total: int) -> dict:
+    return {
+        "code": REGISTRY_EXCEEDS_OFFICIAL_TOTAL,
+        "message": _(
+            "%(recorded)s persons are recorded as killed or missing, more than the official "
+            "total of %(total)s."
+        )
+        % {"recorded": recorded, "total": total},
+        "recorded": recorded,
+        "official_total": total,
+    }
+
+
+def figure_decreased(row: dict) -> dict:
+    words = {**row, "category": FigureCategory(row["category"]).label}
+    return {
+        "code": FIGURE_DECREASED,
+        "message": _(
+            "%(source)s lowered its “%(category)s” figure from %(previous_value)s (as of "
+            "%(previous_as_of)s) to %(value)s (as of %(as_of)s)."
+        )
+        % words,
+        "source": row["source"],
+        "category": row["category"],
+        "statement": row["statement"],
+        "previous_statement": row["previous_statement"],
+        "value": row["value"],
+        "previous_value": row["previous_value"],
+    }
+
+
+def identified_alive_conflict(row: dict) -> dict:
+    words = {**row, "status": PersonStatus(row["status"]).label}
+    return {
+        "code": IDENTIFIED_ALIVE_CONFLICT,
+        "message": _(
+            "Remains %(case_number)s were confirmed as person #%(person)s, whose status is "
+            "“%(status)s”."
+        )
+        % words,
+        "person": row["person"],
+        "status": row["status"],
+        "remains": row["remains"],
+        "case_number": row["case_number"],
+        "handover": row["handover"],
+    }
+
+
+def duplicate_complete_remains(row: dict) -> dict:
+    words = {**row, "cases": ", ".join(row["case_numbers"])}
+    return {
+        "code": DUPLICATE_COMPLETE_REMAINS,
+        "message": _(
+            "%(complete_remains)s complete bodies (%(cases)s) were confirmed as the same "
+            "person #%(person)s."
+        )
+        % words,
+        "person": row["person"],
+        "case_numbers": row["case_numbers"],
+    }

@@ -41,13 +41,19 @@ def _status_label(value: str) -> str:
     return str(PersonStatus(value).label)
 
 
-def _check_date(effective_date: datetime.date, *, not_before: datetime.date | None = None) -> None:
+def status_date_error(effective_date: datetime.date, *, not_before: datetime.date | None = None):
+    """The message for a status date that breaks the rules, or None. Forms reuse it."""
     if effective_date > timezone.localdate():
-        raise ValidationError({"effective_date": DATED_IN_FUTURE})
+        return DATED_IN_FUTURE
     if not_before is not None and effective_date < not_before:
-        raise ValidationError(
-            {"effective_date": DATED_BEFORE_CURRENT % {"date": not_before.isoformat()}}
-        )
+        return DATED_BEFORE_CURRENT % {"date": not_before.isoformat()}
+    return None
+
+
+def _check_date(effective_date: datetime.date, *, not_before: datetime.date | None = None) -> None:
+    error = status_date_error(effective_date, not_before=not_before)
+    if error:
+        raise ValidationError({"effective_date": error})
 
 
 @transaction.atomic

@@ -108,8 +108,9 @@ def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 row_errors.setdefault(field, []).extend(messages)
-        if remains.person is not None and remains.person.party_id != handover.to_party_id:
-            row_errors.setdefault("person", []).append(str(_wrong_party(remains, handover)))
+        party_error = remains.person and wrong_party_message(remains.person, handover.to_party)
+        if party_error:
+            row_errors.setdefault("person", []).append(str(party_error))
         errors.update(_row_errors(index, row_errors))
         built.append(remains)
     if errors:
@@ -117,12 +118,11 @@ def _build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
     return built
 
 
-def _wrong_party(remains: Remains, handover: Handover):
-    return WRONG_PARTY % {
-        "person": remains.person,
-        "party": remains.person.party.code,
-        "to": handover.to_party.code,
-    }
+def wrong_party_message(person: Person, to_party) -> str | None:
+    """Why ``person``'s remains cannot be logged in a handover to ``to_party``, or None."""
+    if person.party_id == to_party.pk:
+        return None
+    return WRONG_PARTY % {"person": person, "party": person.party.code, "to": to_party.code}
 
 
 @transaction.atomic
@@ -189,8 +189,9 @@ def remains_identify(
     locked.method = method
     locked.identified_on = identified_on
     locked.full_clean()
-    if person is not None and person.party_id != locked.handover.to_party_id:
-        raise ValidationError({"person": _wrong_party(locked, locked.handover)})
+    party_error = person and wrong_party_message(person, locked.handover.to_party)
+    if party_error:
+        raise ValidationError({"person": party_error})
     locked.save()
     if identification == Identification.CONFIRMED:
         _record_death(remains=locked, user=user)

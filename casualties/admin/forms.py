@@ -1,24 +1,16 @@
 """Person forms for the admin. They check the status lifecycle before saving, so a forbidden
 move shows beside the field instead of failing inside the service."""
 
-import datetime
-
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db.models import BLANK_CHOICE_DASH
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.admin.base import ServiceErrorsForm
 from casualties.choices import PersonStatus
 from casualties.models import Person
-from casualties.services import (
-    DATED_BEFORE_CURRENT,
-    DATED_IN_FUTURE,
-    PERSON_EDITABLE_FIELDS,
-    status_move_error,
-)
+from casualties.services import PERSON_EDITABLE_FIELDS, status_date_error, status_move_error
 
 NO_NEW_STATUS = _("Choose the new status, or leave the date and reason empty.")
 DATE_NEEDED = _("Give the date the new status took effect.")
@@ -33,15 +25,6 @@ def _source_note_field():
     )
 
 
-def _date_error(value: datetime.date, *, not_before: datetime.date | None = None):
-    """The same date rules ``person_create``/``person_change_status`` enforce."""
-    if value > timezone.localdate():
-        return DATED_IN_FUTURE
-    if not_before is not None and value < not_before:
-        return DATED_BEFORE_CURRENT % {"date": not_before.isoformat()}
-    return None
-
-
 class PersonAddForm(ServiceErrorsForm):
     """A new person with the initial status that becomes their first StatusChange."""
 
@@ -53,7 +36,7 @@ class PersonAddForm(ServiceErrorsForm):
 
     def clean_status_date(self):
         value = self.cleaned_data["status_date"]
-        error = _date_error(value)
+        error = status_date_error(value)
         if error:
             raise ValidationError(error)
         return value
@@ -103,6 +86,6 @@ class PersonChangeForm(ServiceErrorsForm):
             if "effective_date" not in self.errors:
                 self.add_error("effective_date", DATE_NEEDED)
             return
-        date_error = _date_error(effective_date, not_before=person.status_date)
+        date_error = status_date_error(effective_date, not_before=person.status_date)
         if date_error:
             self.add_error("effective_date", date_error)

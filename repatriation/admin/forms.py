@@ -11,7 +11,7 @@ from repatriation.services import (
     AGREEMENT_MISMATCH,
     PRISONERS_HAVE_NO_REMAINS,
     REMAINS_HAVE_NO_PRISONERS,
-    WRONG_PARTY,
+    wrong_party_message,
 )
 
 CASE_NUMBER_NEEDED = _(
@@ -59,13 +59,10 @@ class RemainsForm(ServiceErrorsForm):
         handover = cleaned.get("handover") or (
             self.instance.handover if self.instance.handover_id else None
         )
-        if person and handover and handover.to_party_id and handover.to_party_id != person.party_id:
-            message = WRONG_PARTY % {
-                "person": person,
-                "party": person.party.code,
-                "to": handover.to_party.code,
-            }
-            self.add_error("person", message)
+        if person and handover and handover.to_party_id:
+            message = wrong_party_message(person, handover.to_party)
+            if message:
+                self.add_error("person", message)
         return cleaned
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
     "pgtrigger",
     "pghistory",
     "casualties.apps.CasualtiesConfig",
@@ -133,6 +135,16 @@ LOGIN_URL = "/admin/login/"
 # and the event tables refuse UPDATE and DELETE at the database level.
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
 
 LOGGING = {
     "version": 1,

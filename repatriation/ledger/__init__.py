@@ -146,12 +146,12 @@ def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None 
         "as_of": as_of,
         **evidence.core(key),
         "other_claims": claims,
-        "agreements": agreements(params),
-        "timeline": timeline(params),
+        "agreements": _agreements(params),
+        "timeline": _timeline(params),
     }
 
 
-def agreements(params: dict) -> list[dict]:
+def _agreements(params: dict) -> list[dict]:
     return [
         {
             "agreement": row["agreement"],
@@ -166,9 +166,15 @@ def agreements(params: dict) -> list[dict]:
     ]
 
 
-def timeline(params: dict) -> list[dict]:
-    """Dated points: official total, official remains returned, cumulative remains received."""
+def _timeline(params: dict) -> list[dict]:
     return _rows(sql.TIMELINE, params)
+
+
+def ledger_timeline(
+    *, conflict: Conflict, party: Party, as_of: datetime.date | None = None
+) -> list[dict]:
+    """Dated points: official total, official remains returned, cumulative remains received."""
+    return _timeline(_params(conflict, party, as_of))
 
 
 def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:

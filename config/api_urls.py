@@ -1,0 +1,9 @@
+"""The REST API, version 1: each app's endpoints under /api/v1/."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("repatriation.api.urls")),
+]

@@ -1,0 +1,70 @@
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casualties.models import Conflict, Party
+from config.api import etag_from_data_version
+from repatriation.ledger import ledger_for, ledger_summaries, ledger_timeline
+
+UNKNOWN_CONFLICT = _("There is no conflict “%(slug)s”.")
+UNKNOWN_PARTY = _("There is no party “%(code)s”.")
+
+
+class AsOfQuery(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("Compute from the evidence dated on or before this day (YYYY-MM-DD)."),
+    )
+
+
+def as_of_from(request):
+    query = AsOfQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("as_of")
+
+
+def conflict_and_party(slug: str, code: str) -> tuple[Conflict, Party]:
+    conflict = Conflict.objects.filter(slug=slug).first()
+    if conflict is None:
+        raise NotFound(UNKNOWN_CONFLICT % {"slug": slug})
+    party = Party.objects.filter(code=code).first()
+    if party is None:
+        raise NotFound(UNKNOWN_PARTY % {"code": code})
+    return conflict, party
+
+
+@method_decorator(etag_from_data_version, name="get")
+class LedgerListView(APIView):
+    """One summary row per conflict and party."""
+
+    def get(self, request):
+        as_of = as_of_from(request)
+        rows = ledger_summaries(as_of=as_of)
+        return Response({"as_of": as_of, "count": len(rows), "results": rows})
+
+
+@method_decorator(etag_from_data_version, name="get")
+class LedgerDetailView(APIView):
+    """The full ledger of one conflict and party (DESIGN §4)."""
+
+    def get(self, request, conflict_slug, party_code):
+        as_of = as_of_from(request)
+        conflict, party = conflict_and_party(conflict_slug, party_code)
+        return Response(ledger_for(conflict=conflict, party=party, as_of=as_of))
+
+
+@method_decorator(etag_from_data_version, name="get")
+class LedgerTimelineView(APIView):
+    """Dated points: official total, official remains returned, cumulative received."""
+
+    def get(self, request, conflict_slug, party_code):
+        as_of = as_of_from(request)
+        conflict, party = conflict_and_party(conflict_slug, party_code)
+        points = ledger_timeline(conflict=conflict, party=party, as_of=as_of)
+        return Response(
+            {"conflict": conflict.slug, "party": party.code, "as_of": as_of, "timeline": points}
+        )

@@ -134,7 +134,6 @@ LOGIN_URL = "/admin/login/"
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.
 PGHISTORY_APPEND_ONLY = True
-PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [

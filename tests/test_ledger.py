@@ -471,8 +471,47 @@ def test_one_ledger_takes_the_same_number_of_queries_at_any_size(
     )
     world.figure("killed_or_missing", 5000, as_of=D(2022, 9, 19))
 
-    # official, other claims, returned, registry, five discrepancy checks, agreements, timeline
-    with django_assert_max_num_queries(11):
+    # official, other claims, handovers (with the timeline), confirmed remains, registry,
+    # lowered figures, agreements
+    with django_assert_max_num_queries(7):
         ledger = world.ledger()
 
     assert ledger["returned"]["received"] == remains_count
+
+
+def test_an_official_returned_figure_with_nothing_received_is_a_mismatch(world):
+    world.figure("remains_returned", 12, as_of=D(2022, 9, 20))
+
+    ledger = world.ledger()
+
+    assert codes(ledger) == ["official_returned_mismatch"]
+    assert (ledger["discrepancies"][0]["official"], ledger["discrepancies"][0]["received"]) == (
+        12,
+        0,
+    )
+
+
+def test_a_party_with_only_drafts_shows_them_pending(world):
+    world.handover(complete(4), verified=False)
+
+    returned = world.ledger()["returned"]
+
+    assert (returned["handovers"], returned["received"], returned["pending"]) == (0, 0, 4)
+    assert world.ledger()["timeline"] == []
+
+
+def test_as_of_judges_an_identified_person_by_their_status_on_that_day(world, clerk):
+    person = world.person("missing", status_date=D(2022, 9, 14))
+    person_change_status(
+        person=person, status=PersonStatus.CAPTURED, effective_date=D(2022, 9, 16), user=clerk
+    )
+    person_change_status(
+        person=person, status=PersonStatus.RELEASED, effective_date=D(2022, 10, 20), user=clerk
+    )
+    world.handover([confirmed(person, on=D(2022, 10, 1))], date=D(2022, 9, 20))
+
+    assert codes(world.ledger(as_of=D(2022, 9, 25))) == []  # not yet identified
+    on_the_day = world.ledger(as_of=D(2022, 10, 2))
+    assert codes(on_the_day) == ["identified_alive_conflict"]
+    assert on_the_day["discrepancies"][0]["status"] == "captured"
+    assert world.ledger()["discrepancies"][0]["status"] == "released"

@@ -146,6 +146,6 @@ def test_no_restricted_field_reaches_the_ledger(client, demo):
 def test_the_ledger_endpoint_runs_a_fixed_number_of_queries(
     client, demo, django_assert_max_num_queries
 ):
-    # data version (ETag), conflict, party, then the eleven ledger aggregates
-    with django_assert_max_num_queries(14):
+    # data version (ETag), conflict, party, then the seven ledger aggregates
+    with django_assert_max_num_queries(10):
         assert client.get(URL).status_code == 200

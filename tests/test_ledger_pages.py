@@ -350,9 +350,10 @@ def test_the_ledger_page_runs_as_many_queries_with_200_remains_as_with_10(
             identified_on=datetime.date(2022, 9, 21),
         )
 
-    # Conflict and party lookups, then the ledger's eleven aggregate queries (official figures,
-    # returned, registry, five discrepancy checks, other claims, agreements, timeline).
-    assert len(with_10) == 2 + 11
+    # Conflict and party lookups, then the ledger's seven aggregate queries (official figures,
+    # handovers with the timeline, confirmed remains, registry, lowered figures, other claims,
+    # agreements).
+    assert len(with_10) == 2 + 7
     with django_assert_max_num_queries(len(with_10)):
         response = client.get(small_ledger["path"])
     assert row_starting(response, "Remains received")[1] == "200"

@@ -16,17 +16,23 @@ from repatriation.ledger import sql
 from repatriation.ledger.arithmetic import Returned, official_total, outstanding
 
 Key = tuple[int, int]
-EMPTY_RETURNED = {
-    "handovers": 0,
-    "reported": 0,
-    "pending_handovers": 0,
-    "received": 0,
-    "identified": 0,
-    "presumptive": 0,
-    "unidentified": 0,
-    "unconfirmed_complete": 0,
-    "pending": 0,
+RETURNED_COUNTS = (
+    "handovers",
+    "reported",
+    "pending_handovers",
+    "received",
+    "presumptive",
+    "unidentified",
+    "unconfirmed_complete",
+    "pending",
+)
+EMPTY_HANDOVERS = {
+    **dict.fromkeys(RETURNED_COUNTS, 0),
+    "count_mismatches": [],
+    "official_returned": None,
+    "timeline": [],
 }
+EMPTY_CONFIRMED = {"identified": 0, "alive": [], "duplicates": []}
 
 
 def _rows(query: str, params: dict) -> list[dict]:
@@ -41,6 +47,10 @@ def _by_pair(rows: list[dict]) -> dict[Key, list[dict]]:
     for row in rows:
         grouped[(row["conflict_id"], row["party_id"])].append(row)
     return grouped
+
+
+def _first_by_pair(rows: list[dict]) -> dict[Key, dict]:
+    return {(row["conflict_id"], row["party_id"]): row for row in rows}
 
 
 def _figure(row: dict) -> dict:
@@ -61,43 +71,42 @@ class _Evidence:
     """The aggregate rows for every ledger in scope, grouped by (conflict, party)."""
 
     def __init__(self, params: dict):
-        person_status = sql.PERSON_STATUS_AS_OF if params["as_of"] else sql.PERSON_STATUS_NOW
+        as_of_given = params["as_of"] is not None
+        person_status = sql.PERSON_STATUS[as_of_given]
         self.official = _by_pair(_rows(sql.OFFICIAL, params))
-        self.returned = {k: rows[0] for k, rows in _by_pair(_rows(sql.RETURNED, params)).items()}
+        self.handovers = _first_by_pair(_rows(sql.HANDOVERS, params))
+        confirmed = sql.confirmed_remains(as_of_given=as_of_given)
+        self.confirmed = _first_by_pair(_rows(confirmed, params))
         self.registry = _by_pair(_rows(sql.REGISTRY.format(person_status=person_status), params))
-        self.count_mismatch = _by_pair(_rows(sql.HANDOVER_COUNT_MISMATCH, params))
-        self.returned_mismatch = _by_pair(_rows(sql.OFFICIAL_RETURNED_MISMATCH, params))
         self.decreased = _by_pair(_rows(sql.FIGURE_DECREASED, params))
-        alive = sql.IDENTIFIED_ALIVE.format(remains=sql.REMAINS, person_status=person_status)
-        self.alive = _by_pair(_rows(alive, params))
-        self.duplicates = _by_pair(_rows(sql.DUPLICATE_COMPLETE, params))
 
     def core(self, key: Key) -> dict:
         """official, returned, outstanding, registry and discrepancies of one ledger."""
         official = dict.fromkeys(FigureCategory.values)
         official.update({row["category"]: _figure(row) for row in self.official.get(key, [])})
-        counts = self.returned.get(key, EMPTY_RETURNED)
+        handovers = self.handovers.get(key, EMPTY_HANDOVERS)
+        confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
         returned = Returned(
-            received=counts["received"],
-            identified=counts["identified"],
-            presumptive=counts["presumptive"],
-            unidentified=counts["unidentified"],
-            unconfirmed_complete=counts["unconfirmed_complete"],
+            received=handovers["received"],
+            identified=confirmed["identified"],
+            presumptive=handovers["presumptive"],
+            unidentified=handovers["unidentified"],
+            unconfirmed_complete=handovers["unconfirmed_complete"],
         )
         total = official_total(official)
-        outstanding_ = outstanding(total["value"] if total else None, returned)
         registry = dict.fromkeys(PersonStatus.values, 0)
         registry.update({row["status"]: row["n"] for row in self.registry.get(key, [])})
         registry["total"] = sum(registry.values())
         return {
             "official": official,
             "returned": {
-                **{k: v for k, v in counts.items() if k not in {"conflict_id", "party_id"}},
+                **{name: handovers[name] for name in RETURNED_COUNTS},
+                "identified": returned.identified,
                 "individuals_min": returned.individuals_min,
                 "individuals_max": returned.individuals_max,
             },
             "outstanding": {
-                **outstanding_.as_dict(),
+                **outstanding(total["value"] if total else None, returned).as_dict(),
                 "official_total_civilians": total["civilians"] if total else None,
                 "official_total_categories": total["categories"] if total else [],
             },
@@ -105,13 +114,18 @@ class _Evidence:
             "discrepancies": self._discrepancies(key, returned, total, registry),
         }
 
+    def timeline(self, key: Key) -> list[dict]:
+        return _timeline_points(self.handovers.get(key, EMPTY_HANDOVERS))
+
     def _discrepancies(self, key, returned, total, registry) -> list[dict]:
-        found = [d.handover_count_mismatch(row) for row in self.count_mismatch.get(key, [])]
-        found += [
-            d.official_returned_mismatch(row)
-            for row in self.returned_mismatch.get(key, [])
-            if row["official"] != row["received"]
-        ]
+        handovers = self.handovers.get(key, EMPTY_HANDOVERS)
+        confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
+        found = [d.handover_count_mismatch(row) for row in handovers["count_mismatches"]]
+        official_returned = handovers["official_returned"]
+        if official_returned is not None and (
+            official_returned != handovers["received_by_official_returned"]
+        ):
+            found.append(d.official_returned_mismatch(handovers))
         limit = total["value"] if total else None
         if limit is not None and returned.individuals_min > limit:
             found.append(d.returned_exceeds_official_total(returned.individuals_min, limit))
@@ -119,8 +133,8 @@ class _Evidence:
         if limit is not None and recorded > limit:
             found.append(d.registry_exceeds_official_total(recorded, limit))
         found += [d.figure_decreased(row) for row in self.decreased.get(key, [])]
-        found += [d.identified_alive_conflict(row) for row in self.alive.get(key, [])]
-        found += [d.duplicate_complete_remains(row) for row in self.duplicates.get(key, [])]
+        found += [d.identified_alive_conflict(row) for row in confirmed["alive"]]
+        found += [d.duplicate_complete_remains(row) for row in confirmed["duplicates"]]
         return found
 
 
@@ -147,7 +161,7 @@ def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None 
         **evidence.core(key),
         "other_claims": claims,
         "agreements": _agreements(params),
-        "timeline": _timeline(params),
+        "timeline": evidence.timeline(key),
     }
 
 
@@ -166,15 +180,20 @@ def _agreements(params: dict) -> list[dict]:
     ]
 
 
-def _timeline(params: dict) -> list[dict]:
-    return _rows(sql.TIMELINE, params)
-
-
 def ledger_timeline(
     *, conflict: Conflict, party: Party, as_of: datetime.date | None = None
 ) -> list[dict]:
     """Dated points: official total, official remains returned, cumulative remains received."""
-    return _timeline(_params(conflict, party, as_of))
+    [row] = _rows(sql.HANDOVERS, _params(conflict, party, as_of)) or [EMPTY_HANDOVERS]
+    return _timeline_points(row)
+
+
+def _timeline_points(handovers: dict) -> list[dict]:
+    # The points come from SQL as JSON, their dates as ISO strings.
+    return [
+        {**point, "date": datetime.date.fromisoformat(point["date"])}
+        for point in handovers["timeline"]
+    ]
 
 
 def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:

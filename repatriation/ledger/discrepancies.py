@@ -1,6 +1,8 @@
 """The ledger's discrepancy list: fixed codes (DESIGN §4), each with a plain-words message and
 the ids a reader needs to follow it to the handover, statement or person concerned."""
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from casualties.choices import FigureCategory, PersonStatus
@@ -25,6 +27,8 @@ CODES = (
 
 
 def handover_count_mismatch(row: dict) -> dict:
+    """``row`` comes from SQL as JSON: its date is an ISO string."""
+    row = {**row, "date": datetime.date.fromisoformat(row["date"])}
     return {
         "code": HANDOVER_COUNT_MISMATCH,
         "message": _(
@@ -39,19 +43,22 @@ def handover_count_mismatch(row: dict) -> dict:
     }
 
 
-def official_returned_mismatch(row: dict) -> dict:
+def official_returned_mismatch(counts: dict) -> dict:
+    words = {
+        "source": counts["official_returned_source"],
+        "official": counts["official_returned"],
+        "as_of": counts["official_returned_as_of"],
+        "received": counts["received_by_official_returned"],
+    }
     return {
         "code": OFFICIAL_RETURNED_MISMATCH,
         "message": _(
             "%(source)s said %(official)s remains had been returned as of %(as_of)s; verified "
             "handovers up to that day brought %(received)s."
         )
-        % row,
-        "statement": row["statement"],
-        "source": row["source"],
-        "as_of": row["as_of"],
-        "official": row["official"],
-        "received": row["received"],
+        % words,
+        "statement": counts["official_returned_statement"],
+        **words,
     }
 
 

@@ -49,57 +49,141 @@ OTHER_CLAIMS = f"""
     ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
 """
 
-# Remains handovers in scope, and each body in them with its identification as it stood on
-# the day asked about: a confirmation dated later does not count yet.
-REMAINS = f"""
-    WITH h AS (
-        SELECT id, conflict_id, to_party_id AS party_id, state, reported_count, date, agreement_id
-        FROM repatriation_handover
-        WHERE kind = 'remains' AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
-    ), r AS (
-        SELECT h.id AS handover_id, h.conflict_id, h.party_id, h.state, h.date, h.agreement_id,
-               r.id, r.case_number, r.person_id, r.condition,
-               CASE
-                   WHEN r.identification = 'confirmed' AND {dated("r.identified_on")}
-                       THEN 'confirmed'
-                   WHEN r.identification = 'presumptive'
-                        AND (r.identified_on IS NULL OR {dated("r.identified_on")})
-                       THEN 'presumptive'
-                   ELSE 'unidentified'
-               END AS ident
-        FROM repatriation_remains r JOIN h ON h.id = r.handover_id
-    )
+# Remains handovers in scope (to the party, dated on or before as_of).
+HANDOVERS_IN_SCOPE = f"""
+    SELECT id, conflict_id, to_party_id AS party_id, state, reported_count, date, agreement_id
+    FROM repatriation_handover
+    WHERE kind = 'remains' AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
 """
 
-RETURNED = f"""
-    {REMAINS}
-    , hv AS (
+# A confirmation or presumption counts only from its date: as of an earlier day the remains
+# were still unidentified. (Confirmed remains always have identified_on: a constraint.)
+IDENTIFIED_BY_THEN = dated("r.identified_on")
+CONFIRMED = f"(r.identification = 'confirmed' AND {IDENTIFIED_BY_THEN})"
+PRESUMPTIVE = (
+    f"(r.identification = 'presumptive' AND (r.identified_on IS NULL OR {IDENTIFIED_BY_THEN}))"
+)
+
+
+def _official_series(category: str) -> str:
+    """Per ledger and date, the self-reported figure of ``category`` (the latest issued)."""
+    return f"""
+        SELECT DISTINCT ON (conflict_id, party_id, as_of) conflict_id, party_id, as_of AS date,
+               value, statement, source
+        FROM ({FIGURES}) fig
+        WHERE self_reported AND category = '{category}'
+        ORDER BY conflict_id, party_id, as_of, issued_on DESC, statement DESC
+    """
+
+
+# One pass over the remains, counted per handover; everything about handovers derives from it:
+# the returned counts, the count mismatches, the comparison with the latest official "remains
+# returned", and the timeline (one point per date on which any series moved, each series
+# carried forward from its last value: the count() window numbers each run of dates since a
+# value was last stated). Dates inside the JSON columns come back as ISO strings.
+HANDOVERS = f"""
+    WITH h AS ({HANDOVERS_IN_SCOPE}),
+    per_handover AS (
+        SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count,
+               count(r.id) AS n,
+               count(r.id) FILTER (WHERE {CONFIRMED}) AS confirmed,
+               count(r.id) FILTER (WHERE {PRESUMPTIVE}) AS presumptive,
+               count(r.id) FILTER (WHERE r.condition = 'complete' AND NOT {CONFIRMED})
+                   AS unconfirmed_complete
+        FROM h LEFT JOIN repatriation_remains r ON r.handover_id = h.id
+        GROUP BY h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count
+    ),
+    counts AS (
         SELECT conflict_id, party_id,
                count(*) FILTER (WHERE state = 'verified') AS handovers,
-               coalesce(sum(reported_count) FILTER (WHERE state = 'verified'), 0) AS reported,
-               count(*) FILTER (WHERE state = 'draft') AS pending_handovers
-        FROM h GROUP BY conflict_id, party_id
-    ), rv AS (
+               sum(reported_count) FILTER (WHERE state = 'verified') AS reported,
+               count(*) FILTER (WHERE state = 'draft') AS pending_handovers,
+               sum(n) FILTER (WHERE state = 'verified') AS received,
+               sum(presumptive) FILTER (WHERE state = 'verified') AS presumptive,
+               sum(n - confirmed - presumptive) FILTER (WHERE state = 'verified') AS unidentified,
+               sum(unconfirmed_complete) FILTER (WHERE state = 'verified')
+                   AS unconfirmed_complete,
+               sum(n) FILTER (WHERE state = 'draft') AS pending,
+               json_agg(json_build_object(
+                   'handover', id, 'date', date, 'reported', reported_count, 'received', n
+               ) ORDER BY date, id) FILTER (WHERE state = 'verified' AND n <> reported_count)
+                   AS count_mismatches
+        FROM per_handover GROUP BY conflict_id, party_id
+    ),
+    total AS ({_official_series(FigureCategory.KILLED_OR_MISSING)}),
+    returned AS ({_official_series(FigureCategory.REMAINS_RETURNED)}),
+    received AS (
+        SELECT conflict_id, party_id, date, sum(n) AS n
+        FROM per_handover WHERE state = 'verified'
+        GROUP BY conflict_id, party_id, date
+    ),
+    dates AS (
+        SELECT conflict_id, party_id, date FROM total
+        UNION SELECT conflict_id, party_id, date FROM returned
+        UNION SELECT conflict_id, party_id, date FROM received
+    ),
+    runs AS (
+        SELECT d.conflict_id, d.party_id, d.date, total.value AS total,
+               returned.value AS returned, coalesce(received.n, 0) AS n,
+               count(total.value) OVER by_date AS total_run,
+               count(returned.value) OVER by_date AS returned_run
+        FROM dates d
+        LEFT JOIN total USING (conflict_id, party_id, date)
+        LEFT JOIN returned USING (conflict_id, party_id, date)
+        LEFT JOIN received USING (conflict_id, party_id, date)
+        WINDOW by_date AS (PARTITION BY d.conflict_id, d.party_id ORDER BY d.date)
+    ),
+    points AS (
+        SELECT conflict_id, party_id, date,
+               max(total) OVER (PARTITION BY conflict_id, party_id, total_run) AS official_total,
+               max(returned) OVER (PARTITION BY conflict_id, party_id, returned_run)
+                   AS official_returned,
+               sum(n) OVER (PARTITION BY conflict_id, party_id ORDER BY date) AS received
+        FROM runs
+    ),
+    timeline AS (
         SELECT conflict_id, party_id,
-               count(*) FILTER (WHERE state = 'verified') AS received,
-               count(DISTINCT person_id)
-                   FILTER (WHERE state = 'verified' AND ident = 'confirmed') AS identified,
-               count(*) FILTER (WHERE state = 'verified' AND ident = 'presumptive') AS presumptive,
-               count(*)
-                   FILTER (WHERE state = 'verified' AND ident = 'unidentified') AS unidentified,
-               count(*) FILTER (
-                   WHERE state = 'verified' AND ident <> 'confirmed' AND condition = 'complete'
-               ) AS unconfirmed_complete,
-               count(*) FILTER (WHERE state = 'draft') AS pending
-        FROM r GROUP BY conflict_id, party_id
+               json_agg(json_build_object(
+                   'date', date, 'official_total', official_total,
+                   'official_returned', official_returned, 'received', received::bigint
+               ) ORDER BY date) AS timeline
+        FROM points GROUP BY conflict_id, party_id
+    ),
+    latest_returned AS (
+        SELECT DISTINCT ON (conflict_id, party_id) *
+        FROM returned ORDER BY conflict_id, party_id, date DESC
+    ),
+    received_by_latest_returned AS (
+        SELECT l.conflict_id, l.party_id, coalesce(sum(p.n), 0) AS n
+        FROM latest_returned l
+        LEFT JOIN per_handover p
+            ON (p.conflict_id, p.party_id) = (l.conflict_id, l.party_id)
+            AND p.state = 'verified' AND p.date <= l.date
+        GROUP BY l.conflict_id, l.party_id
+    ),
+    ledgers AS (
+        SELECT conflict_id, party_id FROM counts
+        UNION SELECT conflict_id, party_id FROM timeline
     )
-    SELECT hv.conflict_id, hv.party_id, hv.handovers, hv.reported, hv.pending_handovers,
-           coalesce(rv.received, 0) AS received, coalesce(rv.identified, 0) AS identified,
-           coalesce(rv.presumptive, 0) AS presumptive,
-           coalesce(rv.unidentified, 0) AS unidentified,
-           coalesce(rv.unconfirmed_complete, 0) AS unconfirmed_complete,
-           coalesce(rv.pending, 0) AS pending
-    FROM hv LEFT JOIN rv USING (conflict_id, party_id)
+    SELECT k.conflict_id, k.party_id,
+           coalesce(c.handovers, 0) AS handovers,
+           coalesce(c.reported, 0)::bigint AS reported,
+           coalesce(c.pending_handovers, 0) AS pending_handovers,
+           coalesce(c.received, 0)::bigint AS received,
+           coalesce(c.presumptive, 0)::bigint AS presumptive,
+           coalesce(c.unidentified, 0)::bigint AS unidentified,
+           coalesce(c.unconfirmed_complete, 0)::bigint AS unconfirmed_complete,
+           coalesce(c.pending, 0)::bigint AS pending,
+           coalesce(c.count_mismatches, '[]') AS count_mismatches,
+           l.value AS official_returned, l.date AS official_returned_as_of,
+           l.statement AS official_returned_statement, l.source AS official_returned_source,
+           rl.n::bigint AS received_by_official_returned,
+           coalesce(t.timeline, '[]') AS timeline
+    FROM ledgers k
+    LEFT JOIN timeline t USING (conflict_id, party_id)
+    LEFT JOIN counts c USING (conflict_id, party_id)
+    LEFT JOIN latest_returned l USING (conflict_id, party_id)
+    LEFT JOIN received_by_latest_returned rl USING (conflict_id, party_id)
 """
 
 # Each person's status: the current one, or the last change dated on or before as_of.
@@ -115,35 +199,12 @@ PERSON_STATUS_AS_OF = f"""
     ORDER BY sc.person_id, sc.effective_date DESC, sc.recorded_at DESC, sc.id DESC
 """
 
+PERSON_STATUS = {False: PERSON_STATUS_NOW, True: PERSON_STATUS_AS_OF}
+
 REGISTRY = """
     SELECT conflict_id, party_id, status, count(*) AS n
     FROM ({person_status}) ps
     GROUP BY conflict_id, party_id, status
-"""
-
-HANDOVER_COUNT_MISMATCH = f"""
-    {REMAINS}
-    SELECT h.conflict_id, h.party_id, h.id AS handover, h.date, h.reported_count AS reported,
-           count(r.id) AS received
-    FROM h LEFT JOIN r ON r.handover_id = h.id
-    WHERE h.state = 'verified'
-    GROUP BY h.conflict_id, h.party_id, h.id, h.date, h.reported_count
-    HAVING count(r.id) <> h.reported_count
-    ORDER BY h.date, h.id
-"""
-
-# The latest official "remains returned" against what verified handovers had brought by then.
-OFFICIAL_RETURNED_MISMATCH = f"""
-    WITH latest AS ({OFFICIAL})
-    SELECT latest.conflict_id, latest.party_id, latest.value AS official, latest.as_of,
-           latest.statement, latest.source, latest.qualifier,
-           (SELECT count(*) FROM repatriation_remains r
-            JOIN repatriation_handover h ON h.id = r.handover_id
-            WHERE h.kind = 'remains' AND h.state = 'verified'
-              AND h.conflict_id = latest.conflict_id AND h.to_party_id = latest.party_id
-              AND h.date <= latest.as_of) AS received
-    FROM latest
-    WHERE latest.category = '{FigureCategory.REMAINS_RETURNED}'
 """
 
 CUMULATIVE_CATEGORIES = (
@@ -172,26 +233,62 @@ FIGURE_DECREASED = f"""
     ORDER BY as_of, statement
 """
 
-IDENTIFIED_ALIVE = """
-    {remains}
-    SELECT r.conflict_id, r.party_id, r.person_id AS person, ps.status,
-           r.id AS remains, r.case_number, r.handover_id AS handover
-    FROM r JOIN ({person_status}) ps ON ps.person_id = r.person_id
-    WHERE r.state = 'verified' AND r.ident = 'confirmed'
-      AND ps.status IN ('captured', 'released', 'found_alive')
-    ORDER BY r.person_id, r.id
+# A confirmed person's status: the current one (joined by hash), or the newest change on or
+# before as_of, looked up per person through the (person, effective_date, recorded_at) index
+# rather than by ranking every change in the registry.
+STATUS_NOW = "JOIN casualties_person s ON s.id = c.person"
+STATUS_AS_OF = f"""CROSS JOIN LATERAL (
+    SELECT sc.status FROM casualties_statuschange sc
+    WHERE sc.person_id = c.person AND {dated("sc.effective_date")}
+    ORDER BY sc.effective_date DESC, sc.recorded_at DESC, sc.id DESC
+    LIMIT 1
+) s"""
+STATUS_OF_CONFIRMED = {False: STATUS_NOW, True: STATUS_AS_OF}
+
+# One pass over the confirmed remains only: how many people they identify, who among them is
+# recorded as alive, and who has two whole bodies.
+_CONFIRMED_REMAINS = """
+    WITH c AS MATERIALIZED (
+        SELECT h.conflict_id, h.party_id, h.id AS handover, r.id AS remains, r.case_number,
+               r.person_id AS person, r.condition
+        FROM ({handovers}) h
+        JOIN repatriation_remains r ON r.handover_id = h.id
+        WHERE h.state = 'verified' AND {confirmed}
+    ),
+    alive AS (
+        SELECT c.*, s.status FROM c {status}
+        WHERE s.status IN ('captured', 'released', 'found_alive')
+    ),
+    twice AS (
+        SELECT person FROM c WHERE condition = 'complete'
+        GROUP BY person HAVING count(*) > 1
+    ),
+    duplicates AS (
+        SELECT conflict_id, party_id, person, count(*) AS complete_remains,
+               array_agg(case_number ORDER BY case_number) AS case_numbers
+        FROM c WHERE condition = 'complete' AND person IN (SELECT person FROM twice)
+        GROUP BY conflict_id, party_id, person
+    )
+    SELECT k.conflict_id, k.party_id, k.identified,
+           coalesce((SELECT json_agg(alive ORDER BY person, remains) FROM alive
+                     WHERE (alive.conflict_id, alive.party_id) = (k.conflict_id, k.party_id)),
+                    '[]') AS alive,
+           coalesce((SELECT json_agg(duplicates ORDER BY person) FROM duplicates
+                     WHERE (duplicates.conflict_id, duplicates.party_id)
+                         = (k.conflict_id, k.party_id)),
+                    '[]') AS duplicates
+    FROM (SELECT conflict_id, party_id, count(DISTINCT person) AS identified
+          FROM c GROUP BY conflict_id, party_id) k
 """
 
-DUPLICATE_COMPLETE = f"""
-    {REMAINS}
-    SELECT conflict_id, party_id, person_id AS person, count(*) AS complete_remains,
-           array_agg(case_number ORDER BY case_number) AS case_numbers
-    FROM r
-    WHERE state = 'verified' AND ident = 'confirmed' AND condition = 'complete'
-    GROUP BY conflict_id, party_id, person_id
-    HAVING count(*) > 1
-    ORDER BY person_id
-"""
+
+def confirmed_remains(*, as_of_given: bool) -> str:
+    return _CONFIRMED_REMAINS.format(
+        handovers=HANDOVERS_IN_SCOPE,
+        confirmed=CONFIRMED,
+        status=STATUS_OF_CONFIRMED[as_of_given],
+    )
+
 
 AGREEMENTS = f"""
     SELECT a.id AS agreement, a.name, a.kind, a.concluded_on, a.conflict_id, side.party_id,
@@ -215,43 +312,6 @@ AGREEMENTS = f"""
     ORDER BY a.concluded_on, a.id
 """
 
-
-def _official_series(category: str) -> str:
-    return f"""
-        SELECT DISTINCT ON (as_of) as_of AS date, value
-        FROM ({FIGURES}) fig
-        WHERE self_reported AND category = '{category}'
-        ORDER BY as_of, issued_on DESC, statement DESC
-    """
-
-
-# One point per date on which any series moved; each series carried forward from its last
-# value (the count() window numbers each run of dates since a value was last stated).
-TIMELINE = f"""
-    {REMAINS}
-    , total AS ({_official_series(FigureCategory.KILLED_OR_MISSING)})
-    , returned AS ({_official_series(FigureCategory.REMAINS_RETURNED)})
-    , received AS (
-        SELECT date, count(*) AS n FROM r WHERE state = 'verified' GROUP BY date
-    ), dates AS (
-        SELECT date FROM total UNION SELECT date FROM returned UNION SELECT date FROM received
-    ), joined AS (
-        SELECT d.date, total.value AS total, returned.value AS returned,
-               coalesce(received.n, 0) AS n,
-               count(total.value) OVER (ORDER BY d.date) AS total_run,
-               count(returned.value) OVER (ORDER BY d.date) AS returned_run
-        FROM dates d
-        LEFT JOIN total ON total.date = d.date
-        LEFT JOIN returned ON returned.date = d.date
-        LEFT JOIN received ON received.date = d.date
-    )
-    SELECT date,
-           max(total) OVER (PARTITION BY total_run) AS official_total,
-           max(returned) OVER (PARTITION BY returned_run) AS official_returned,
-           (sum(n) OVER (ORDER BY date))::bigint AS received
-    FROM joined
-    ORDER BY date
-"""
 
 # Every (conflict, party) that has a ledger: figures about it, handovers to it, or persons.
 PAIRS = f"""

@@ -4,16 +4,26 @@ Tracking is done by PostgreSQL triggers (django-pghistory), so inserts, updates 
 recorded whatever made them: a form, the admin, ``QuerySet.update()``, ``bulk_create`` or raw SQL.
 The event tables are append-only (``PGHISTORY_APPEND_ONLY``): the database refuses to change them.
 
-Every write statement on a tracked table also advances the ``ledger_data_version`` sequence,
-so "has anything changed?" is one cheap read (``data_version()``): the ETag of API responses.
-Sequences are not transactional, so a rolled-back write advances it too — a harmless miss.
+Every committed write to a tracked table also advances ``ledger_data_version`` (one row), so
+"has anything changed?" is one cheap read: the ETag and Last-Modified of API responses and the
+key of cached ledgers. It is transactional and bumped at commit (a deferred trigger, once per
+transaction), so a reader never sees a new version before the data it stands for; a rolled-back
+write leaves it alone.
 """
 
 import pghistory
 import pgtrigger
 from django.db import connections
 
-DATA_VERSION_SEQUENCE = "ledger_data_version"
+# Per row, but deferred to commit, and the transaction-local flag makes it one UPDATE per
+# transaction: the row lock on the version is held only while committing.
+BUMP_DATA_VERSION = """
+    IF current_setting('ledger.version_bumped', true) IS DISTINCT FROM 'on' THEN
+        UPDATE ledger_data_version SET version = version + 1, changed_at = clock_timestamp();
+        PERFORM set_config('ledger.version_bumped', 'on', true);
+    END IF;
+    RETURN NULL;
+"""
 
 
 def audited():
@@ -27,10 +37,11 @@ def audited():
     bump = pgtrigger.register(
         pgtrigger.Trigger(
             name="bump_data_version",
-            level=pgtrigger.Statement,
+            level=pgtrigger.Row,
             when=pgtrigger.After,
             operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-            func=f"PERFORM nextval('{DATA_VERSION_SEQUENCE}'); RETURN NULL;",
+            timing=pgtrigger.Deferred,
+            func=BUMP_DATA_VERSION,
         )
     )
 
@@ -40,8 +51,8 @@ def audited():
     return decorate
 
 
-def data_version(using: str = "default") -> int:
-    """A number that changes whenever any tracked table is written."""
+def data_version(using: str = "default") -> tuple[int, object]:
+    """(version, when it last changed): changes whenever a write to tracked data commits."""
     with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT last_value FROM {DATA_VERSION_SEQUENCE}")
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT version, changed_at FROM ledger_data_version")
+        return cursor.fetchone()

@@ -33,11 +33,24 @@ def exception_handler(exc, context):
     return response
 
 
-def _data_version_etag(request, *args, **kwargs) -> str:
+def request_data_version(request) -> tuple[int, object]:
+    # Read once per request: the ETag, Last-Modified and any cached ledger share it.
+    if not hasattr(request, "data_version"):
+        request.data_version = data_version()
+    return request.data_version
+
+
+def _etag(request, *args, **kwargs) -> str:
+    version, _changed_at = request_data_version(request)
     # Messages in the body follow the request's language, so the tag does too.
-    return f"{data_version()}-{translation.get_language()}"
+    return f"{version}-{translation.get_language()}"
+
+
+def _last_modified(request, *args, **kwargs):
+    _version, changed_at = request_data_version(request)
+    return changed_at
 
 
 # For read-only views whose body depends only on the tracked data and the URL: a client that
-# sends the ETag back gets 304 after one cheap query instead of the full computation.
-etag_from_data_version = condition(etag_func=_data_version_etag)
+# sends the ETag (or date) back gets 304 after one cheap query instead of the computation.
+etag_from_data_version = condition(etag_func=_etag, last_modified_func=_last_modified)

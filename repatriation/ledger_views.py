@@ -14,6 +14,7 @@ from casualties.models import Conflict, Party
 from repatriation.charts import TIMELINE_SERIES, returned_bar, timeline_chart
 from repatriation.choices import HandoverKind
 from repatriation.ledger import ledger_for, ledger_summaries
+from repatriation.ledger.cache import cached
 
 BAD_REQUEST = 400
 AS_OF_INVALID = _("Enter a date as YYYY-MM-DD, for example 2022-09-20.")
@@ -36,7 +37,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "ledger/index.html", {"form": form}, status=BAD_REQUEST)
     as_of = form.cleaned_data["as_of"]
-    rows = ledger_summaries(as_of=as_of)
+    rows = cached(ledger_summaries, as_of=as_of)
     return render(request, "ledger/index.html", {"form": form, "as_of": as_of, "rows": rows})
 
 
@@ -47,7 +48,7 @@ def ledger_detail(request: HttpRequest, conflict_slug: str, party_code: str) -> 
     if not context["form"].is_valid():
         return render(request, "ledger/detail.html", context, status=BAD_REQUEST)
     as_of = context["form"].cleaned_data["as_of"]
-    ledger = ledger_for(conflict=conflict, party=party, as_of=as_of)
+    ledger = cached(ledger_for, conflict=conflict, party=party, as_of=as_of)
     context.update(_detail_context(ledger), as_of=as_of, ledger=ledger)
     return render(request, "ledger/detail.html", context)
 

@@ -4,9 +4,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from casualties.models import Party, Person
-from repatriation.models import Remains
+from repatriation.models import Handover, Remains
 
 pytestmark = pytest.mark.django_db
 
@@ -114,18 +115,52 @@ def test_the_timeline_endpoint(client, demo):
     ]
 
 
-def test_a_matching_etag_gets_304_until_the_data_changes(client, demo):
+@pytest.fixture
+def committed_demo(transactional_db):
+    """The demo data really committed: the data version only moves when a write commits."""
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+
+def test_a_matching_etag_gets_304_until_a_change_commits(client, committed_demo):
     first = client.get(URL)
-    etag = first["ETag"]
+    etag, last_modified = first["ETag"], first["Last-Modified"]
 
     again = client.get(URL, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert again.content == b""
+    assert client.get(URL, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
 
     Party.objects.filter(code="ARM").update(name="Republic of Armenia")
     changed = client.get(URL, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_a_write_rolled_back_does_not_change_the_etag(client, committed_demo):
+    etag = client.get(URL)["ETag"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Party.objects.filter(code="ARM").update(name="Never committed")
+        raise RuntimeError
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_cached_ledger_is_recomputed_once_new_data_commits(
+    client, committed_demo, django_assert_max_num_queries
+):
+    assert client.get(URL).json()["returned"]["received"] == 127
+    # data version, conflict, party: the ledger itself comes from the cache
+    with django_assert_max_num_queries(3):
+        assert client.get(URL).json()["returned"]["received"] == 127
+
+    handover = Handover.objects.filter(to_party__code="ARM").first()
+    Remains.objects.create(handover=handover, case_number="2022-09-20/999")
+
+    body = client.get(URL).json()
+    assert body["returned"]["received"] == 128
+    assert [d["code"] for d in body["discrepancies"]] == [
+        "handover_count_mismatch",
+        "official_returned_mismatch",
+    ]
 
 
 def test_no_restricted_field_reaches_the_ledger(client, demo):

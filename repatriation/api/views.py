@@ -6,8 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casualties.models import Conflict, Party
-from config.api import etag_from_data_version
+from config.api import etag_from_data_version, request_data_version
 from repatriation.ledger import ledger_for, ledger_summaries, ledger_timeline
+from repatriation.ledger.cache import cached
 
 UNKNOWN_CONFLICT = _("There is no conflict “%(slug)s”.")
 UNKNOWN_PARTY = _("There is no party “%(code)s”.")
@@ -43,7 +44,7 @@ class LedgerListView(APIView):
 
     def get(self, request):
         as_of = as_of_from(request)
-        rows = ledger_summaries(as_of=as_of)
+        rows = cached(ledger_summaries, version=request_data_version(request), as_of=as_of)
         return Response({"as_of": as_of, "count": len(rows), "results": rows})
 
 
@@ -54,7 +55,14 @@ class LedgerDetailView(APIView):
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)
-        return Response(ledger_for(conflict=conflict, party=party, as_of=as_of))
+        ledger = cached(
+            ledger_for,
+            version=request_data_version(request),
+            conflict=conflict,
+            party=party,
+            as_of=as_of,
+        )
+        return Response(ledger)
 
 
 @method_decorator(etag_from_data_version, name="get")
@@ -64,7 +72,13 @@ class LedgerTimelineView(APIView):
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)
-        points = ledger_timeline(conflict=conflict, party=party, as_of=as_of)
+        points = cached(
+            ledger_timeline,
+            version=request_data_version(request),
+            conflict=conflict,
+            party=party,
+            as_of=as_of,
+        )
         return Response(
             {"conflict": conflict.slug, "party": party.code, "as_of": as_of, "timeline": points}
         )

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             deleted = self._prepare(slug, options["replace"])
             ref = synthetic.ensure_reference(slug)
             report = synthetic.load(ref, size)
-            analyzed = synthetic.analyze()
+        analyzed = synthetic.analyze()
         self._summary(slug, deleted, report, analyzed, time.perf_counter() - started)
 
     def _prepare(self, slug: str, replace: bool) -> float | None:
@@ -90,5 +90,5 @@ class Command(BaseCommand):
         write(f"  {'table':<28}{'rows':>10}{'seconds':>11}")
         for table, rows, seconds in report:
             write(f"  {table:<28}{rows:>10,}{seconds:>9.2f} s")
-        write(f"  {'ANALYZE':<28}{'':>10}{analyzed:>9.2f} s")
-        write(f"  {'total (one transaction)':<28}{'':>10}{total:>9.2f} s")
+        write(f"  {'VACUUM ANALYZE':<28}{'':>10}{analyzed:>9.2f} s")
+        write(f"  {'total':<28}{'':>10}{total:>9.2f} s")

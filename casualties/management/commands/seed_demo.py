@@ -229,5 +229,7 @@ class Command(BaseCommand):
         write(f"  {'username':<12}{'password':<24}role")
         for username, password, *_flags, role in DEMO_USERS:
             write(f"  {username:<12}{password:<24}{role}")
-        write("\n  Admin:         http://127.0.0.1:8000/admin/")
+        write("\n  Ledgers:       http://127.0.0.1:8000/ledger/")
+        write("  Ledger API:    http://127.0.0.1:8000/api/v1/ledger/sept-2022/ARM/")
+        write("  Admin:         http://127.0.0.1:8000/admin/")
         write("  Health check:  http://127.0.0.1:8000/healthz\n")

@@ -1,17 +1,17 @@
 from django.urls import path
 
-from repatriation.api import views
+from repatriation.api import ledger
 
 urlpatterns = [
-    path("ledger/", views.LedgerListView.as_view(), name="ledger-list"),
+    path("ledger/", ledger.LedgerListView.as_view(), name="ledger-list"),
     path(
         "ledger/<slug:conflict_slug>/<str:party_code>/",
-        views.LedgerDetailView.as_view(),
+        ledger.LedgerDetailView.as_view(),
         name="ledger-detail",
     ),
     path(
         "ledger/<slug:conflict_slug>/<str:party_code>/timeline/",
-        views.LedgerTimelineView.as_view(),
+        ledger.LedgerTimelineView.as_view(),
         name="ledger-timeline",
     ),
 ]

@@ -1,12 +1,14 @@
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casualties.models import Conflict, Party
-from config.api import etag_from_data_version, request_data_version
+from config.api.caching import conditional, request_data_version
 from repatriation.ledger import ledger_for, ledger_summaries, ledger_timeline
 from repatriation.ledger.cache import cached
 
@@ -38,20 +40,22 @@ def conflict_and_party(slug: str, code: str) -> tuple[Conflict, Party]:
     return conflict, party
 
 
-@method_decorator(etag_from_data_version, name="get")
+@method_decorator(conditional, name="get")
 class LedgerListView(APIView):
     """One summary row per conflict and party."""
 
+    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         as_of = as_of_from(request)
         rows = cached(ledger_summaries, version=request_data_version(request), as_of=as_of)
         return Response({"as_of": as_of, "count": len(rows), "results": rows})
 
 
-@method_decorator(etag_from_data_version, name="get")
+@method_decorator(conditional, name="get")
 class LedgerDetailView(APIView):
     """The full ledger of one conflict and party (DESIGN §4)."""
 
+    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)
@@ -65,10 +69,11 @@ class LedgerDetailView(APIView):
         return Response(ledger)
 
 
-@method_decorator(etag_from_data_version, name="get")
+@method_decorator(conditional, name="get")
 class LedgerTimelineView(APIView):
     """Dated points: official total, official remains returned, cumulative received."""
 
+    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)

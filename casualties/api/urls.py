@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from casualties.api import views
+
+router = SimpleRouter()
+router.register("conflicts", views.ConflictViewSet)
+router.register("parties", views.PartyViewSet)
+router.register("sources", views.SourceViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,66 @@
+"""The base of every resource's API: two serializer tiers, CSV, conditional GETs, no DELETE."""
+
+from itertools import islice
+
+from django.utils.decorators import method_decorator
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+
+from config.api.caching import conditional
+from config.api.csv import streaming_csv
+from config.api.roles import is_staff
+
+CSV_CHUNK = 2000
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@method_decorator(conditional, name="list")
+@method_decorator(conditional, name="retrieve")
+class ResourceViewSet(viewsets.ModelViewSet):
+    """Reads for everyone, in the public or the staff tier; POST and PATCH for those holding
+    the model permission. Records are not deleted through the API (the admin, audited, can).
+
+    Subclasses declare ``queryset``, ``public_serializer_class``, ``staff_serializer_class``,
+    ``filterset_class`` and ``ordering_fields``; writes go through services in the serializers.
+    """
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    public_serializer_class = None
+    staff_serializer_class = None
+    csv_name = "export"
+
+    def get_serializer_class(self):
+        if is_staff(self.request.user):
+            return self.staff_serializer_class
+        return self.public_serializer_class
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return self.csv_response()
+        return super().list(request, *args, **kwargs)
+
+    def csv_response(self):
+        """All rows of the filtered list (not one page), serialized in chunks as they stream."""
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+
+        def rows():
+            for chunk in _chunks(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
+                yield from serializer_class(chunk, many=True, context=context).data
+
+        fields = list(serializer_class(context=context).fields)
+        return streaming_csv(rows(), fields, self.csv_name)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON in one shape, even for a caller who asked for CSV.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer is not None and renderer.format == "csv":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -138,6 +138,8 @@ LOGIN_URL = "/admin/login/"
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.
 PGHISTORY_APPEND_ONLY = True
+# Context (user, URL) only for requests that may write; reads carry none.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # One cache shared by every worker (a database table by default), so throttling counts
 # requests across processes and a computed ledger serves them all.

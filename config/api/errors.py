@@ -46,7 +46,7 @@ def exception_handler(exc, context):
     else:
         errors = {}
         detail = data.get("detail", "") if isinstance(data, dict) else str(data)
-        code = getattr(getattr(exc, "detail", None), "code", None) or "error"
+        code = getattr(detail, "code", None) or "error"
     response.data = {
         "status": response.status_code,
         "code": code,

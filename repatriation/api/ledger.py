@@ -2,7 +2,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,7 +44,11 @@ def conflict_and_party(slug: str, code: str) -> tuple[Conflict, Party]:
 class LedgerListView(APIView):
     """One summary row per conflict and party."""
 
-    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
+    permission_classes = [permissions.AllowAny]  # read-only: GET is all it answers
+
+    @extend_schema(
+        operation_id="ledger_list", parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request):
         as_of = as_of_from(request)
         rows = cached(ledger_summaries, version=request_data_version(request), as_of=as_of)
@@ -55,7 +59,11 @@ class LedgerListView(APIView):
 class LedgerDetailView(APIView):
     """The full ledger of one conflict and party (DESIGN §4)."""
 
-    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
+    permission_classes = [permissions.AllowAny]  # read-only: GET is all it answers
+
+    @extend_schema(
+        operation_id="ledger_retrieve", parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)
@@ -73,7 +81,11 @@ class LedgerDetailView(APIView):
 class LedgerTimelineView(APIView):
     """Dated points: official total, official remains returned, cumulative received."""
 
-    @extend_schema(parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT)
+    permission_classes = [permissions.AllowAny]  # read-only: GET is all it answers
+
+    @extend_schema(
+        operation_id="ledger_timeline", parameters=[AsOfQuery], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request, conflict_slug, party_code):
         as_of = as_of_from(request)
         conflict, party = conflict_and_party(conflict_slug, party_code)

@@ -73,6 +73,29 @@ class Agreement(TimestampedModel):
         return self.name
 
 
+class HandoverQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(state=HandoverState.VERIFIED)
+
+    def with_details(self):
+        """Everything a handover's row shows, in three queries whatever the number of rows:
+        the handovers joined to their conflict, parties and users, then their remains, then
+        the ids of the persons released (only ids: a person's other fields may be restricted).
+        """
+        return self.select_related(
+            "conflict",
+            "from_party",
+            "to_party",
+            "mediator",
+            "reported_by",
+            "entered_by",
+            "verified_by",
+        ).prefetch_related(
+            models.Prefetch("remains", queryset=Remains.objects.order_by("case_number", "id")),
+            models.Prefetch("released_persons", queryset=Person.objects.only("id")),
+        )
+
+
 @audited()
 class Handover(TimestampedModel):
     """One transfer of remains (or of living prisoners) from one party to another.
@@ -151,6 +174,8 @@ class Handover(TimestampedModel):
         blank=True,
         related_name="release_handovers",
     )
+
+    objects = HandoverQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -302,3 +327,38 @@ class Remains(TimestampedModel):
 
     def __str__(self):
         return self.case_number
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST sent with an ``Idempotency-Key`` header, so a client that
+    retries (a lost connection, a double click) gets that response again instead of a second
+    record. Keys are per user. Not audited: it records a conversation with a client, not the
+    world, and a tracked write would also advance the data version and flush cached ledgers.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(
+        _("request hash"),
+        max_length=64,
+        help_text=_("SHA-256 of the path and body as canonical JSON."),
+    )
+    response_status = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotencykey_unique_per_user",
+                violation_error_message=_("This key has already been used."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.key

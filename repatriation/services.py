@@ -13,7 +13,7 @@ from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Person
 from casualties.services import person_change_status
 from repatriation.choices import HandoverKind, HandoverState, Identification
-from repatriation.models import Handover, ReleasedPerson, Remains
+from repatriation.models import Agreement, Handover, ReleasedPerson, Remains
 
 OWN_DRAFT = _("You entered this handover; someone else must verify it.")
 ALREADY_VERIFIED = _("This handover has already been verified.")
@@ -24,6 +24,13 @@ WRONG_PARTY = _("%(person)s belongs to %(party)s, but these remains were handed 
 AGREEMENT_MISMATCH = _("This agreement is not between these two parties in this conflict.")
 PRISONERS_HAVE_NO_REMAINS = _("A prisoners handover lists persons released, not remains.")
 REMAINS_HAVE_NO_PRISONERS = _("A remains handover cannot list persons released alive.")
+VERIFIED_IS_FINAL = _(
+    "This handover has been verified and can no longer be changed here; ask an administrator "
+    "to correct it."
+)
+REMAINS_OF_ANOTHER_PARTY = _(
+    "Remains logged in this handover are identified as persons of another party."
+)
 
 CASE_SEQUENCE_WIDTH = 3
 
@@ -154,6 +161,26 @@ def handover_create(
 
 
 @transaction.atomic
+def handover_update(*, handover: Handover, data: dict) -> Handover:
+    """Change a draft's own fields (not its rows). A verified handover is final here
+    (ValidationError code ``verified``): the ledger already counts it."""
+    # Lock: a verifier may be verifying this very draft; one of the two waits for the other.
+    locked = Handover.objects.select_for_update().get(pk=handover.pk)
+    if locked.state == HandoverState.VERIFIED:
+        raise ValidationError(VERIFIED_IS_FINAL, code="verified")
+    for field, value in data.items():
+        setattr(locked, field, value)
+    remains = locked.remains.all()
+    _validate_handover(
+        locked, list(remains[:1]), list(ReleasedPerson.objects.filter(handover=locked)[:1])
+    )
+    if remains.filter(person__isnull=False).exclude(person__party=locked.to_party_id).exists():
+        raise ValidationError({"to_party": [str(REMAINS_OF_ANOTHER_PARTY)]})
+    locked.save()
+    return locked
+
+
+@transaction.atomic
 def handover_verify(*, handover: Handover, user) -> Handover:
     """Mark someone else's draft verified (the four-eyes rule); only then does it count."""
     if not user.has_perm("repatriation.verify_handover"):
@@ -220,3 +247,21 @@ def _record_death(*, remains: Remains, user) -> None:
             "date": remains.identified_on.isoformat(),
         },
     )
+
+
+@transaction.atomic
+def agreement_create(**fields) -> Agreement:
+    """Record an agreement; the model's rules (two different parties, counts ≥ 0) apply."""
+    agreement = Agreement(**fields)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement: Agreement, data: dict) -> Agreement:
+    for field, value in data.items():
+        setattr(agreement, field, value)
+    agreement.full_clean()
+    agreement.save()
+    return agreement

@@ -1,6 +1,11 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from repatriation.api import ledger
+from repatriation.api import ledger, views
+
+router = SimpleRouter()
+router.register("agreements", views.AgreementViewSet)
+router.register("handovers", views.HandoverViewSet)
 
 urlpatterns = [
     path("ledger/", ledger.LedgerListView.as_view(), name="ledger-list"),
@@ -14,4 +19,5 @@ urlpatterns = [
         ledger.LedgerTimelineView.as_view(),
         name="ledger-timeline",
     ),
+    *router.urls,
 ]

@@ -1,0 +1,222 @@
+"""Agreements and handovers as the API shows them (DESIGN §6): a conflict by its slug, a party
+by its code, everything else by id. Handovers come in two tiers (DESIGN §5): the public one
+never holds a remains' ``dna_sample_ref`` or ``notes`` nor who entered or verified a handover.
+Writes go through the services, so a rule reads the same here as in the forms."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from casualties.models import Conflict, Party, Person
+from repatriation.choices import HandoverKind
+from repatriation.models import Agreement, Handover, Remains
+from repatriation.services import (
+    agreement_create,
+    agreement_update,
+    handover_create,
+    handover_update,
+)
+
+ROWS_ARE_FIXED = _("The rows of a handover are entered with it and cannot be changed here.")
+
+
+def party_field(**kwargs) -> serializers.SlugRelatedField:
+    if kwargs.get("read_only"):
+        return serializers.SlugRelatedField(slug_field="code", **kwargs)
+    return serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all(), **kwargs)
+
+
+def conflict_field(**kwargs) -> serializers.SlugRelatedField:
+    if kwargs.get("read_only"):
+        return serializers.SlugRelatedField(slug_field="slug", **kwargs)
+    return serializers.SlugRelatedField(
+        slug_field="slug", queryset=Conflict.objects.all(), **kwargs
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "enum": HandoverKind.values}, component_name="HandoverKindEnum"
+)
+class HandoverKindField(serializers.ChoiceField):
+    """Agreements and handovers share one choice set; named once in the OpenAPI schema, as
+    drf-spectacular cannot name an enum used under ``kind`` by several components."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=HandoverKind.choices, **kwargs)
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    conflict = conflict_field()
+    kind = HandoverKindField()
+    party_a = party_field()
+    party_b = party_field()
+    mediator = party_field(allow_null=True, required=False)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "conflict",
+            "name",
+            "kind",
+            "concluded_on",
+            "party_a",
+            "party_b",
+            "mediator",
+            "count_to_a",
+            "count_to_b",
+            "citation",
+            "created_at",
+            "updated_at",
+        ]
+
+    def create(self, validated_data):
+        return agreement_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return agreement_update(agreement=instance, data=validated_data)
+
+
+PUBLIC_REMAINS_FIELDS = [
+    "id",
+    "case_number",
+    "condition",
+    "identification",
+    "person",
+    "method",
+    "identified_on",
+]
+
+
+class PublicRemainsSerializer(serializers.ModelSerializer):
+    """What anyone may read of remains: never the DNA sample reference or the notes."""
+
+    class Meta:
+        model = Remains
+        fields = PUBLIC_REMAINS_FIELDS
+        read_only_fields = PUBLIC_REMAINS_FIELDS
+
+
+class RemainsSerializer(serializers.ModelSerializer):
+    """Every field, for staff; also one row of a new handover's ``remains`` list."""
+
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.select_related("party"), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Remains
+        fields = [*PUBLIC_REMAINS_FIELDS, "dna_sample_ref", "notes"]
+        extra_kwargs = {
+            # Blank is numbered by the service, which also checks the whole batch for
+            # duplicates in one query instead of one per row.
+            "case_number": {"required": False, "allow_blank": True, "validators": []},
+        }
+
+
+PUBLIC_HANDOVER_FIELDS = [
+    "id",
+    "conflict",
+    "agreement",
+    "kind",
+    "date",
+    "location",
+    "from_party",
+    "to_party",
+    "mediator",
+    "reported_count",
+    "reported_by",
+    "citation",
+    "remains",
+    "released_persons",
+    "created_at",
+    "updated_at",
+]
+
+
+class PublicHandoverSerializer(serializers.ModelSerializer):
+    """A verified handover as anyone may read it (the view shows the public no drafts)."""
+
+    conflict = conflict_field(read_only=True)
+    kind = HandoverKindField(read_only=True)
+    from_party = party_field(read_only=True)
+    to_party = party_field(read_only=True)
+    mediator = party_field(read_only=True)
+    reported_by = party_field(read_only=True)
+    remains = PublicRemainsSerializer(many=True, read_only=True)
+    released_persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Handover
+        fields = PUBLIC_HANDOVER_FIELDS
+        read_only_fields = PUBLIC_HANDOVER_FIELDS
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    """Staff tier, and the shape of writes: POST creates a draft with its ``remains`` (or, for
+    prisoners, ``released_persons``) in one go; PATCH changes a draft's own fields only."""
+
+    conflict = conflict_field()
+    kind = HandoverKindField()
+    agreement = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.all(), allow_null=True, required=False
+    )
+    from_party = party_field()
+    to_party = party_field()
+    mediator = party_field(allow_null=True, required=False)
+    reported_by = party_field(allow_null=True, required=False)
+    remains = RemainsSerializer(many=True, required=False)
+    released_persons = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Person.objects.all(), required=False
+    )
+    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Handover
+        fields = [*PUBLIC_HANDOVER_FIELDS, "state", "entered_by", "verified_by", "verified_at"]
+        read_only_fields = ["state", "verified_at"]
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(rows_flattened(exc.detail)) from exc
+
+    def validate(self, attrs):
+        fixed = [name for name in ("remains", "released_persons") if name in attrs]
+        if self.instance is not None and fixed:
+            raise serializers.ValidationError({name: [ROWS_ARE_FIXED] for name in fixed})
+        return attrs
+
+    def create(self, validated_data):
+        return handover_create(
+            user=self.context["request"].user,
+            remains=validated_data.pop("remains", []),
+            released_persons=validated_data.pop("released_persons", []),
+            **validated_data,
+        )
+
+    def update(self, instance, validated_data):
+        return handover_update(handover=instance, data=validated_data)
+
+
+def rows_flattened(errors):
+    """Key row errors ``remains[3].person`` (``remains[3]`` for the row as a whole), the way
+    ``handover_create`` keys them, so a client reads one shape whichever check failed."""
+    if not isinstance(errors, dict) or "remains" not in errors:
+        return errors
+    errors = dict(errors)
+    rows = errors.pop("remains")
+    # DRF keys a list's errors by the index of each bad row; a list as a whole (not a list
+    # at all) has non-field errors.
+    for index, row in rows.items() if isinstance(rows, dict) else enumerate(rows):
+        if index == api_settings.NON_FIELD_ERRORS_KEY or not isinstance(row, dict):
+            errors.setdefault("remains", []).extend(row if isinstance(row, list) else [row])
+            continue
+        for field, messages in row.items():
+            whole_row = field == api_settings.NON_FIELD_ERRORS_KEY
+            errors[f"remains[{index}]" if whole_row else f"remains[{index}].{field}"] = messages
+    return errors

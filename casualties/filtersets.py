@@ -1,9 +1,12 @@
 """One FilterSet per resource, shared by the API and the staff pages."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from casualties.models import Conflict, Party, Source
+from casualties.choices import FigureCategory, PersonStatus
+from casualties.models import Conflict, Figure, Party, Person, Source, Statement
+from config.api.roles import is_staff
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
@@ -43,3 +46,95 @@ class SourceFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = Source
         fields = ["kind"]
+
+
+class StatementFilterSet(UpdatedSinceFilterSet):
+    conflict = django_filters.CharFilter(field_name="conflict__slug")
+    source = django_filters.CharFilter(field_name="source__name")
+    # party and category are applied together in filter_queryset, to the same figure.
+    party = django_filters.CharFilter(method="figure_filter", label=_("Subject party"))
+    category = django_filters.ChoiceFilter(
+        method="figure_filter", choices=FigureCategory.choices, label=_("Category")
+    )
+    as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
+    as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
+    issued_on_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_on_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def figure_filter(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        wanted = {
+            lookup: self.form.cleaned_data.get(name)
+            for name, lookup in (("party", "subject_party__code"), ("category", "category"))
+        }
+        wanted = {lookup: value for lookup, value in wanted.items() if value}
+        if not wanted:
+            return queryset
+        # EXISTS rather than a join: one row per statement, however many figures match,
+        # and "party=ARM&category=killed" means one figure that is both.
+        figures = Figure.objects.filter(statement=OuterRef("pk"), **wanted)
+        return queryset.filter(Exists(figures))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(citation_title__icontains=value) | Q(note__icontains=value))
+
+
+# For the public, a hidden name sorts as null (after every published name, then by id), so
+# the order of a list cannot tell where a hidden name falls in the alphabet.
+PUBLIC_SORT_NAME = Case(
+    When(name_public=True, then=F("name_latin")), default=Value(None), output_field=CharField()
+)
+
+
+class PersonOrderingFilter(django_filters.OrderingFilter):
+    """``ordering=name_latin,-status_date``; always ends with ``id`` so pages are stable."""
+
+    default = ("name_latin",)
+
+    def filter(self, queryset, value):
+        staff = is_staff(getattr(self.parent.request, "user", None))
+        terms = [self.get_ordering_value(param) for param in value or self.default]
+        order_by = []
+        for term in terms:
+            if staff or term.lstrip("-") != "name_latin":
+                order_by.append(term)
+            elif term.startswith("-"):
+                order_by.append(PUBLIC_SORT_NAME.desc(nulls_last=True))
+            else:
+                order_by.append(PUBLIC_SORT_NAME.asc(nulls_last=True))
+        if not {"id", "-id"} & set(terms):
+            order_by.append("id")
+        return queryset.order_by(*order_by)
+
+
+class PersonFilterSet(UpdatedSinceFilterSet):
+    """Only public fields filter and sort. A name search by the public sees only names that
+    may be published, so nobody can probe for a hidden name by searching for it."""
+
+    conflict = django_filters.CharFilter(field_name="conflict__slug")
+    party = django_filters.CharFilter(field_name="party__code")
+    status = django_filters.MultipleChoiceFilter(choices=PersonStatus.choices)
+    civilian = django_filters.BooleanFilter(field_name="is_civilian")
+    region = django_filters.CharFilter(field_name="home_region", lookup_expr="icontains")
+    status_date_after = django_filters.DateFilter(field_name="status_date", lookup_expr="gte")
+    status_date_before = django_filters.DateFilter(field_name="status_date", lookup_expr="lte")
+    q = django_filters.CharFilter(method="search", label=_("Name"))
+    ordering = PersonOrderingFilter(fields=("name_latin", "status_date", "updated_at", "id"))
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def search(self, queryset, name, value):
+        matches = Q(full_name__icontains=value) | Q(name_latin__icontains=value)
+        if not is_staff(getattr(self.request, "user", None)):
+            matches &= Q(name_public=True)
+        return queryset.filter(matches)

@@ -165,12 +165,19 @@ def person_change_status(
     return change
 
 
-@transaction.atomic
-def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
-    """Record a statement and its figures; any invalid figure saves nothing."""
-    statement = Statement(**fields)
-    statement.full_clean()
-    statement.save()
+STATEMENT_EDITABLE_FIELDS = (
+    "conflict",
+    "source",
+    "issued_on",
+    "as_of",
+    "citation_title",
+    "citation_url",
+    "note",
+)
+
+
+def _save_figures(statement: Statement, figures: Iterable[dict]) -> None:
+    """Validate and save each figure; errors are keyed by position (``figures[1]``)."""
     errors = {}
     for index, figure_fields in enumerate(figures):
         figure = Figure(statement=statement, **figure_fields)
@@ -182,4 +189,40 @@ def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
         figure.save()
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
+    """Record a statement and its figures; any invalid figure saves nothing."""
+    statement = Statement(**fields)
+    statement.full_clean()
+    statement.save()
+    _save_figures(statement, figures)
+    return statement
+
+
+@transaction.atomic
+def statement_update(
+    *, statement: Statement, data: dict, figures: Iterable[dict] | None = None
+) -> Statement:
+    """Change a statement's fields; a ``figures`` list, when given, replaces all its figures.
+
+    Any invalid field or figure saves nothing.
+    """
+    unknown = set(data) - set(STATEMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}
+        )
+    # Lock the row: two editors replacing the figures at once queue here instead of colliding
+    # on the unique (statement, party, category) constraint.
+    Statement.objects.select_for_update().only("pk").get(pk=statement.pk)
+    for field, value in data.items():
+        setattr(statement, field, value)
+    statement.full_clean()
+    statement.save()
+    if figures is not None:
+        # Old figures go first, so a new list may restate the same (party, category).
+        statement.figures.all().delete()
+        _save_figures(statement, figures)
     return statement

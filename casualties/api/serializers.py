@@ -1,6 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casualties.models import Conflict, Party, Source
+from casualties.models import Conflict, Figure, Party, Person, Source, Statement, StatusChange
+from casualties.services import (
+    person_change_status,
+    person_create,
+    person_update,
+    statement_create,
+    statement_update,
+    status_date_error,
+)
+
+STATUS_NOT_PATCHABLE = _(
+    "The status changes only by recording a status change: POST it to %(url)s."
+)
 
 
 class ConflictSerializer(serializers.ModelSerializer):
@@ -23,3 +37,194 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "name", "party", "kind", "updated_at"]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    subject_party = serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all())
+
+    class Meta:
+        model = Figure
+        fields = ["subject_party", "category", "value", "civilians", "qualifier"]
+
+
+def _figure_errors_by_position(detail):
+    """Errors of nested figures keyed ``figures[1]``, as the service keys its own."""
+    figures = detail.get("figures") if isinstance(detail, dict) else None
+    # DRF reports item errors as {index: errors} (older versions: a list with {} for valid items).
+    if isinstance(figures, list) and all(isinstance(item, dict) for item in figures):
+        figures = dict(enumerate(figures))
+    if not isinstance(figures, dict):
+        return detail
+    detail = {key: value for key, value in detail.items() if key != "figures"}
+    if not all(isinstance(key, int) for key in figures):
+        # About the list as a whole ("may not be empty"): plain messages, like any field's.
+        detail["figures"] = [message for messages in figures.values() for message in messages]
+        return detail
+    for index, item in sorted(figures.items()):
+        if item:
+            detail[f"figures[{index}]"] = [
+                f"{field}: {message}" for field, errors in item.items() for message in errors
+            ]
+    return detail
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """A statement with its figures, written together: any invalid figure saves nothing.
+    On PATCH a ``figures`` list replaces all the statement's figures."""
+
+    conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
+    source = serializers.SlugRelatedField(slug_field="name", queryset=Source.objects.all())
+    figures = FigureSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "conflict",
+            "source",
+            "issued_on",
+            "as_of",
+            "citation_title",
+            "citation_url",
+            "note",
+            "figures",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(_figure_errors_by_position(exc.detail)) from exc
+
+    def create(self, validated_data):
+        return statement_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        figures = validated_data.pop("figures", None)
+        return statement_update(statement=instance, data=validated_data, figures=figures)
+
+
+PERSON_PUBLIC_FIELDS = [
+    "id",
+    "conflict",
+    "party",
+    "full_name",
+    "name_latin",
+    "name_public",
+    "is_civilian",
+    "rank",
+    "unit",
+    "home_region",
+    "status",
+    "status_date",
+    "updated_at",
+]
+
+
+class PersonPublicSerializer(serializers.ModelSerializer):
+    """What anyone may read: no restricted field, and no name unless it may be published."""
+
+    conflict = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    full_name = serializers.SerializerMethodField()
+    name_latin = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = PERSON_PUBLIC_FIELDS
+        read_only_fields = PERSON_PUBLIC_FIELDS
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_full_name(self, person):
+        return person.full_name if person.name_public else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_name_latin(self, person):
+        return person.name_latin if person.name_public else None
+
+
+class PersonStaffSerializer(serializers.ModelSerializer):
+    """Every field, restricted ones included. A new person needs an initial ``status`` and
+    ``status_date`` (its first StatusChange); afterwards the status moves only through
+    ``persons/{id}/status/``."""
+
+    conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
+    party = serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all())
+    source_note = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("Where the initial status comes from."),
+    )
+
+    STATUS_FIELDS = frozenset({"status", "status_date", "source_note"})
+
+    class Meta:
+        model = Person
+        fields = [
+            *PERSON_PUBLIC_FIELDS[:-1],
+            "source_note",
+            *Person.RESTRICTED_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_internal_value(self, data):
+        if self.instance is not None and hasattr(data, "keys"):
+            fixed = sorted(self.STATUS_FIELDS & set(data.keys()))
+            if fixed:
+                url = f"persons/{self.instance.pk}/status/"
+                message = STATUS_NOT_PATCHABLE % {"url": url}
+                raise serializers.ValidationError({field: [message] for field in fixed})
+        return super().to_internal_value(data)
+
+    def validate_status_date(self, value):
+        error = status_date_error(value)
+        if error:
+            raise serializers.ValidationError(error)
+        return value
+
+    def create(self, validated_data):
+        return person_create(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return person_update(person=instance, data=validated_data)
+
+
+class StatusChangePublicSerializer(serializers.ModelSerializer):
+    """A person's status history as public fact: what, since when, and whether it corrected
+    an earlier record. Who recorded it, on what source and why stay with the staff."""
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "status", "effective_date", "is_correction"]
+        read_only_fields = fields
+
+
+class StatusChangeStaffSerializer(serializers.ModelSerializer):
+    """Records a status change of ``context["person"]`` through ``person_change_status``; a
+    move outside the lifecycle needs a ``reason`` and is saved as a correction."""
+
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "status",
+            "effective_date",
+            "source_note",
+            "is_correction",
+            "reason",
+            "recorded_at",
+            "recorded_by",
+        ]
+        read_only_fields = ["is_correction", "recorded_at"]
+
+    def create(self, validated_data):
+        return person_change_status(
+            person=self.context["person"], user=self.context["request"].user, **validated_data
+        )

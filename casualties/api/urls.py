@@ -6,5 +6,7 @@ router = SimpleRouter()
 router.register("conflicts", views.ConflictViewSet)
 router.register("parties", views.PartyViewSet)
 router.register("sources", views.SourceViewSet)
+router.register("statements", views.StatementViewSet)
+router.register("persons", views.PersonViewSet)
 
 urlpatterns = router.urls

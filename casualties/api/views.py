@@ -1,6 +1,23 @@
+from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
 from casualties.api import serializers
-from casualties.filtersets import ConflictFilterSet, PartyFilterSet, SourceFilterSet
-from casualties.models import Conflict, Party, Source
+from casualties.api.permissions import RecordStatusChange
+from casualties.filtersets import (
+    ConflictFilterSet,
+    PartyFilterSet,
+    PersonFilterSet,
+    SourceFilterSet,
+    StatementFilterSet,
+)
+from casualties.models import Conflict, Figure, Party, Person, Source, Statement
+from config.api.caching import conditional
+from config.api.roles import is_staff
 from config.api.viewsets import ResourceViewSet
 
 
@@ -31,3 +48,77 @@ class SourceViewSet(ResourceViewSet):
     ordering_fields = ["name", "kind", "updated_at"]
     ordering = ["name", "id"]
     csv_name = "sources"
+
+
+class StatementViewSet(ResourceViewSet):
+    # Figures and their parties in one extra query for the whole page, however many rows.
+    queryset = Statement.objects.select_related("conflict", "source").prefetch_related(
+        Prefetch("figures", queryset=Figure.objects.select_related("subject_party"))
+    )
+    public_serializer_class = staff_serializer_class = serializers.StatementSerializer
+    filterset_class = StatementFilterSet
+    ordering_fields = ["as_of", "issued_on", "updated_at", "id"]
+    ordering = ["-as_of", "-issued_on", "-id"]
+    csv_name = "statements"
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.PersonStaffSerializer,
+        responses={201: serializers.PersonStaffSerializer},
+    ),
+    partial_update=extend_schema(
+        request=serializers.PersonStaffSerializer, responses=serializers.PersonStaffSerializer
+    ),
+)
+class PersonViewSet(ResourceViewSet):
+    """Staff see every field; the public sees no restricted field and a name only where it
+    may be published."""
+
+    queryset = Person.objects.select_related("conflict", "party")
+    public_serializer_class = serializers.PersonPublicSerializer
+    staff_serializer_class = serializers.PersonStaffSerializer
+    filterset_class = PersonFilterSet
+    # Ordering is part of PersonFilterSet: for the public it must not sort by hidden names.
+    filter_backends = [DjangoFilterBackend]
+    csv_name = "persons"
+
+    @extend_schema(
+        responses=serializers.StatusChangeStaffSerializer(many=True),
+        description="The person's status history, oldest first. The public sees status, "
+        "date and whether it was a correction; staff also see source, reason and recorder.",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="status",
+        permission_classes=[RecordStatusChange],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    @method_decorator(conditional)
+    def status_history(self, request, pk=None):
+        person = self.get_object()
+        changes = person.status_changes.select_related("recorded_by").order_by(
+            "effective_date", "recorded_at", "id"
+        )
+        return Response(self._status_serializer_class()(changes, many=True).data)
+
+    @extend_schema(
+        request=serializers.StatusChangeStaffSerializer,
+        responses={201: serializers.StatusChangeStaffSerializer},
+    )
+    @status_history.mapping.post
+    def record_status(self, request, pk=None):
+        person = self.get_object()
+        context = {**self.get_serializer_context(), "person": person}
+        serializer = serializers.StatusChangeStaffSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        change = serializer.save()
+        body = self._status_serializer_class()(change, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _status_serializer_class(self):
+        if is_staff(self.request.user):
+            return serializers.StatusChangeStaffSerializer
+        return serializers.StatusChangePublicSerializer

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from knox.models import AuthToken
 from pghistory.models import Events
 
 from casualties.choices import FigureCategory, PersonStatus
@@ -25,6 +26,7 @@ from tests.factories import (
     PersonFactory,
     RemainsFactory,
     SourceFactory,
+    UserFactory,
 )
 
 
@@ -45,6 +47,7 @@ def make_one_of_each():
     SourceFactory()
     AgreementFactory()
     RemainsFactory()
+    AuthToken.objects.create(UserFactory())  # API tokens: knox's admin
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ class ResourceViewSet(viewsets.ModelViewSet):
     csv_name = "export"
 
     def get_serializer_class(self):
-        if is_staff(self.request.user):
+        # Writers hold model permissions (checked before this), so they get the full tier.
+        if is_staff(self.request.user) or self.request.method not in ("GET", "HEAD", "OPTIONS"):
             return self.staff_serializer_class
         return self.public_serializer_class
 
@@ -54,7 +55,11 @@ class ResourceViewSet(viewsets.ModelViewSet):
             for chunk in _chunks(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
                 yield from serializer_class(chunk, many=True, context=context).data
 
-        fields = list(serializer_class(context=context).fields)
+        fields = [
+            name
+            for name, field in serializer_class(context=context).fields.items()
+            if not field.write_only
+        ]
         return streaming_csv(rows(), fields, self.csv_name)
 
     def finalize_response(self, request, response, *args, **kwargs):

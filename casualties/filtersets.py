@@ -1,7 +1,7 @@
 """One FilterSet per resource, shared by the API and the staff pages."""
 
 import django_filters
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, PersonStatus
@@ -87,11 +87,7 @@ class StatementFilterSet(UpdatedSinceFilterSet):
         return queryset.filter(Q(citation_title__icontains=value) | Q(note__icontains=value))
 
 
-# For the public, a hidden name sorts as null (after every published name, then by id), so
-# the order of a list cannot tell where a hidden name falls in the alphabet.
-PUBLIC_SORT_NAME = Case(
-    When(name_public=True, then=F("name_latin")), default=Value(None), output_field=CharField()
-)
+PUBLIC_SORT_NAME = Person.public_sort_name()
 
 
 class PersonOrderingFilter(django_filters.OrderingFilter):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from casualties.audit import audited
@@ -178,6 +178,14 @@ class Figure(TimestampedModel):
         return f"{self.get_category_display()}: {self.value}"
 
 
+def public_sort_name():
+    """The name the public may sort by: a hidden name sorts as null (after every published
+    one, then by id), so a list's order cannot tell where it falls in the alphabet."""
+    return Case(
+        When(name_public=True, then=F("name_latin")), default=Value(None), output_field=CharField()
+    )
+
+
 @audited()
 class Person(TimestampedModel):
     """One named individual of a party harmed in a conflict, with their current status.
@@ -214,6 +222,8 @@ class Person(TimestampedModel):
     dna_reference = models.CharField(_("DNA reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    public_sort_name = staticmethod(public_sort_name)
+
     RESTRICTED_FIELDS = (
         "date_of_birth",
         "service_number",
@@ -230,7 +240,10 @@ class Person(TimestampedModel):
         indexes = [
             models.Index(fields=["conflict", "party", "status"]),
             models.Index(fields=["status_date"]),
-            models.Index(fields=["name_latin"]),
+            # The default orders of the person lists, so a page is read from the index
+            # instead of sorting every person: staff by name, the public by published name.
+            models.Index("name_latin", "id", name="person_name_order"),
+            models.Index(public_sort_name(), "id", name="person_public_name_order"),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ prefixed with an apostrophe, so a hostile name cannot execute in a reader's Exce
 """
 
 import csv
+import datetime
 import json
 from collections.abc import Iterable, Iterator
 
@@ -21,6 +22,11 @@ def cell(value) -> str | int | float:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
+    if isinstance(value, datetime.datetime):
+        # As the JSON says it (DRF): ISO 8601, UTC written as Z.
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)
     text = str(value)

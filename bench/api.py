@@ -55,7 +55,9 @@ def has_synthetic_data() -> bool:
         capture_output=True,
         text=True,
     )
-    return out.returncode == 0 and out.stdout.strip().isdigit() and int(out.stdout.strip()) > 0
+    # The shell may print a banner first; the count is the last line.
+    last = out.stdout.strip().splitlines()[-1:] or [""]
+    return out.returncode == 0 and last[0].isdigit() and int(last[0]) > 0
 
 
 def serve(workers: int) -> subprocess.Popen:

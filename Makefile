@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
 TESTENV := DJANGO_SETTINGS_MODULE=config.test_settings
+# The browser tests drive this Chromium (Debian's package); none is downloaded.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup migrate demo lint db-stop clean
+.PHONY: run test setup migrate demo lint browser db-stop clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -32,10 +34,17 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The browser tests are part of `make test`: without Chromium it stops here, saying so,
+# rather than running the rest and skipping them. (.ci/run installs it first.)
+browser:
+	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM)." \
+		"Install it with 'apt-get install -y chromium' (as root), or set CHROMIUM=/path/to/it."; \
+		exit 1; }
+
+test: lint browser
 	$(TESTENV) $(BIN)/python manage.py check
 	$(TESTENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 # Stop the embedded PostgreSQL (it keeps running between commands otherwise).
 db-stop: setup

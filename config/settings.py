@@ -5,6 +5,8 @@ SECRET_KEY     required when DEBUG is off.
 ALLOWED_HOSTS  comma-separated; defaults to localhost names when DEBUG is on.
 DATABASE_URL   postgres://user:pass@host:port/name; without it an embedded PostgreSQL under var/.
 DATABASE_POOL  "0" to turn psycopg's connection pool off (e.g. behind PgBouncer).
+LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, LOGIN_LOCKOUT_PARAMETERS, LOGIN_NUM_PROXIES
+               login lockout (django-axes); see the README.
 """
 
 import datetime
@@ -12,6 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,12 +58,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "axes",
+    "csp",
     "casualties.apps.CasualtiesConfig",
     "repatriation.apps.RepatriationConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so every audited write carries the acting user and URL.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,7 +141,52 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/handovers/"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any password is checked.
+    "config.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins, refused for
+# LOGIN_COOLOFF_MINUTES. Failures are counted per username and, separately, per client
+# address: a guesser spreading over many addresses still gets only that many tries at one
+# account, and one address spraying many usernames gets only that many in all. The price is
+# that someone can lock a known username for the cool-off; it is short, and an admin lifts it
+# at once with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# LOGIN_LOCKOUT_PARAMETERS: "username,ip_address" counts each separately, as above;
+# "username+ip_address" counts per pair instead.
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address: the client's is read
+# from X-Forwarded-For instead, trusting only the entries the LOGIN_NUM_PROXIES proxies added
+# (the same rule as the API's throttling, whose API_NUM_PROXIES is the default).
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+LOGIN_NUM_PROXIES = int(os.environ.get("LOGIN_NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
+
+# No inline scripts or styles anywhere: pages pass data to scripts in data- attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Pico draws its checkboxes and select arrows as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.

@@ -95,6 +95,26 @@ class HandoverQuerySet(models.QuerySet):
             models.Prefetch("released_persons", queryset=Person.objects.only("id")),
         )
 
+    def for_staff_page(self):
+        """One handover's page: its parties and users joined, then its remains with the
+        persons they were identified as (two queries in all)."""
+        return self.select_related(
+            "conflict",
+            "agreement",
+            "from_party",
+            "to_party",
+            "mediator",
+            "reported_by",
+            "entered_by",
+            "verified_by",
+            "sent_back_by",
+        ).prefetch_related(
+            models.Prefetch(
+                "remains",
+                queryset=Remains.objects.select_related("person").order_by("case_number", "id"),
+            )
+        )
+
 
 @audited()
 class Handover(TimestampedModel):
@@ -167,6 +187,22 @@ class Handover(TimestampedModel):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    review_comment = models.TextField(
+        _("review comment"),
+        blank=True,
+        # A database default too: bulk loaders insert handovers with raw SQL.
+        db_default="",
+        help_text=_("What a verifier asked to be corrected when sending the draft back."),
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
     released_persons = models.ManyToManyField(
         Person,
         verbose_name=_("persons released"),
@@ -202,6 +238,13 @@ class Handover(TimestampedModel):
                 name="handover_four_eyes",
                 violation_error_message=_(
                     "A handover must be verified by someone other than the person who entered it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_back_by__isnull=True) | ~Q(sent_back_by=F("entered_by")),
+                name="handover_four_eyes_review",
+                violation_error_message=_(
+                    "A handover must be sent back by someone other than the person who entered it."
                 ),
             ),
             models.CheckConstraint(

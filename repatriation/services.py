@@ -18,6 +18,7 @@ from repatriation.models import Agreement, Handover, ReleasedPerson, Remains
 OWN_DRAFT = _("You entered this handover; someone else must verify it.")
 ALREADY_VERIFIED = _("This handover has already been verified.")
 NO_VERIFY_PERMISSION = _("Only a verifier may verify handovers.")
+REVIEW_COMMENT_NEEDED = _("Say what needs correcting before sending the draft back.")
 DUPLICATE_CASE_NUMBER = _("Case number %(case)s appears more than once in this batch.")
 CASE_NUMBER_TAKEN = _("Case number %(case)s is already used by other remains.")
 WRONG_PARTY = _("%(person)s belongs to %(party)s, but these remains were handed to %(to)s.")
@@ -180,22 +181,56 @@ def handover_update(*, handover: Handover, data: dict) -> Handover:
     return locked
 
 
-@transaction.atomic
-def handover_verify(*, handover: Handover, user) -> Handover:
-    """Mark someone else's draft verified (the four-eyes rule); only then does it count."""
+def review_refusal(*, handover: Handover, user) -> PermissionDenied | ValidationError | None:
+    """Why ``user`` may not verify ``handover`` nor send it back, as the error to raise;
+    None if they may. Pages ask it first, to explain instead of offering a button."""
+    if not user.has_perm("repatriation.verify_handover"):
+        return PermissionDenied(NO_VERIFY_PERMISSION)
+    if handover.state == HandoverState.VERIFIED:
+        return ValidationError(ALREADY_VERIFIED, code="already_verified")
+    if handover.entered_by_id == user.pk:
+        return ValidationError(OWN_DRAFT, code="own_draft")
+    return None
+
+
+def _lock_for_review(handover: Handover, user) -> Handover:
     if not user.has_perm("repatriation.verify_handover"):
         raise PermissionDenied(NO_VERIFY_PERMISSION)
     # Lock: of two verifiers clicking at once, the second sees the handover already verified.
     locked = Handover.objects.select_for_update().get(pk=handover.pk)
-    if locked.state == HandoverState.VERIFIED:
-        raise ValidationError(ALREADY_VERIFIED, code="already_verified")
-    if locked.entered_by_id == user.pk:
-        raise ValidationError(OWN_DRAFT, code="own_draft")
+    refusal = review_refusal(handover=locked, user=user)
+    if refusal:
+        raise refusal
+    return locked
+
+
+@transaction.atomic
+def handover_verify(*, handover: Handover, user) -> Handover:
+    """Mark someone else's draft verified (the four-eyes rule); only then does it count."""
+    locked = _lock_for_review(handover, user)
     locked.state = HandoverState.VERIFIED
     locked.verified_by = user
     locked.verified_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["state", "verified_by", "verified_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def handover_send_back(*, handover: Handover, user, comment: str) -> Handover:
+    """A verifier returns someone else's draft to its clerk, saying what to correct.
+
+    It stays a draft (and out of the ledger's count); the comment is shown to the clerk.
+    """
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"review_comment": [str(REVIEW_COMMENT_NEEDED)]})
+    locked = _lock_for_review(handover, user)
+    locked.review_comment = comment
+    locked.sent_back_by = user
+    locked.sent_back_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["review_comment", "sent_back_by", "sent_back_at", "updated_at"])
     return locked
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repatriation import ledger_views
+from repatriation import ledger_views, views
 
 app_name = "repatriation"
 
@@ -11,4 +11,8 @@ urlpatterns = [
         ledger_views.ledger_detail,
         name="ledger_detail",
     ),
+    path("handovers/", views.handover_list, name="handover_list"),
+    path("handovers/new/", views.handover_new, name="handover_new"),
+    path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
+    path("handovers/<int:pk>/verify/", views.handover_review, name="handover_verify"),
 ]

@@ -4,6 +4,7 @@ import datetime
 
 import pghistory
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.db import connection
@@ -48,6 +49,12 @@ def make_one_of_each():
     AgreementFactory()
     RemainsFactory()
     AuthToken.objects.create(UserFactory())  # API tokens: knox's admin
+    # Logins and lockouts: django-axes' admin.
+    name = UserFactory().username  # attempts are unique per username, address and agent
+    login = {"user_agent": "test", "ip_address": "10.0.0.1", "username": name, "path_info": "/"}
+    AccessAttempt.objects.create(**login, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**login)
+    AccessLog.objects.create(**login)
 
 
 @pytest.fixture

@@ -1,0 +1,249 @@
+"""Forms of the staff handover pages.
+
+They collect and parse what was typed; the rules are checked by the services
+(``handover_create``, ``handover_send_back``), whose errors are put back beside the header
+field, row or row field they concern.
+"""
+
+import re
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from casualties.models import Person
+from casualties.selectors import person_number, persons_named
+from repatriation.choices import Identification, IdentificationMethod, RemainsCondition
+from repatriation.models import Handover, Remains
+
+ROWS_PREFIX = "remains"
+MAX_ROWS = 1000
+PERSON_OPTIONS_ID = "person-options"
+
+PERSON_NUMBER_UNKNOWN = _("No person has the number %(number)s.")
+PERSON_NAME_UNKNOWN = _(
+    "No person of %(party)s in this conflict is called “%(name)s”. Pick one from the "
+    "suggestions, or type their number."
+)
+PERSON_NAME_AMBIGUOUS = _(
+    "%(count)s persons of %(party)s are called “%(name)s”: type the number of the one you "
+    "mean, e.g. #%(number)s."
+)
+TOO_MANY_ROWS = _("A batch holds at most %(max)s rows; enter the rest as another handover.")
+
+# What a row gives handover_create, besides the person it names.
+ROW_VALUES = (
+    "case_number",
+    "condition",
+    "identification",
+    "method",
+    "identified_on",
+    "dna_sample_ref",
+    "notes",
+)
+# A service error key for one row (``remains[3]``) or one of its fields (``remains[3].person``).
+ROW_ERROR_KEY = re.compile(r"^remains\[(\d+)\](?:\.(\w+))?$")
+
+
+def _label(name: str):
+    return capfirst(Remains._meta.get_field(name).verbose_name)
+
+
+class HandoverHeaderForm(forms.ModelForm):
+    """The handover's own fields, as announced: who handed over what, when, and the count."""
+
+    class Meta:
+        model = Handover
+        fields = [
+            "conflict",
+            "kind",
+            "date",
+            "location",
+            "from_party",
+            "to_party",
+            "mediator",
+            "agreement",
+            "reported_count",
+            "reported_by",
+            "citation",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reported_count": forms.NumberInput(attrs={"min": 0}),
+            "citation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RemainsRowForm(forms.Form):
+    """One body (or part of one) received: a row of the batch.
+
+    A plain form, not a ModelForm: ``handover_create`` validates every row at once (with the
+    handover's date and receiving party), so nothing is checked twice per row.
+    """
+
+    case_number = forms.CharField(
+        label=_label("case_number"), max_length=40, required=False, strip=True
+    )
+    condition = forms.ChoiceField(
+        label=_label("condition"),
+        choices=RemainsCondition.choices,
+        initial=RemainsCondition.COMPLETE,
+    )
+    identification = forms.ChoiceField(
+        label=_label("identification"),
+        choices=Identification.choices,
+        initial=Identification.UNIDENTIFIED,
+    )
+    person = forms.CharField(
+        label=_label("person"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"list": PERSON_OPTIONS_ID, "autocomplete": "off"}),
+    )
+    method = forms.ChoiceField(
+        label=_label("method"),
+        choices=[("", "—"), *IdentificationMethod.choices],
+        required=False,
+    )
+    identified_on = forms.DateField(
+        label=_label("identified_on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    dna_sample_ref = forms.CharField(label=_label("dna_sample_ref"), max_length=100, required=False)
+    notes = forms.CharField(label=_label("notes"), required=False)
+
+    def values(self, person: Person | None) -> dict:
+        """This row as ``handover_create`` takes it."""
+        return {**{name: self.cleaned_data[name] for name in ROW_VALUES}, "person": person}
+
+
+class BaseRemainsFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            # Every row is one body, even one left at the defaults (complete, unidentified,
+            # numbered automatically) — the usual row — so no row is skipped as empty.
+            kwargs["empty_permitted"] = False
+        return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[DELETION_FIELD_NAME].label = _("Remove")
+
+    def live_forms(self) -> list[RemainsRowForm]:
+        """The rows to save, in order: all but those ticked for removal."""
+        return [form for form in self.forms if not form.cleaned_data.get(DELETION_FIELD_NAME)]
+
+
+RemainsFormSet = forms.formset_factory(
+    RemainsRowForm,
+    formset=BaseRemainsFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
+)
+
+
+def row_initial(formset: BaseRemainsFormSet) -> list[dict]:
+    """What each row of a submitted batch holds, as typed, to show it again unchanged."""
+    return [
+        {name: form[name].value() for name in RemainsRowForm.base_fields}
+        for form in formset.forms
+        if not form[DELETION_FIELD_NAME].value()
+    ]
+
+
+def resolve_persons(rows: list[RemainsRowForm], *, conflict, party) -> list[Person | None]:
+    """The person each row names, by number or by exact name among ``party``'s persons in
+    ``conflict``; a row naming no one, or several, gets an error beside its person field.
+    Two queries for the whole batch."""
+    texts = [row.cleaned_data["person"].strip() for row in rows]
+    numbers = [person_number(text) if text else None for text in texts]
+    by_id = Person.objects.select_related("party").in_bulk([n for n in numbers if n])
+    names = {text for text, number in zip(texts, numbers, strict=True) if text and not number}
+    by_name = persons_named(names, conflict=conflict, party=party) if names else {}
+    resolved = []
+    for row, text, number in zip(rows, texts, numbers, strict=True):
+        person, error = _one_person(text, number, by_id, by_name, party)
+        if error:
+            row.add_error("person", error)
+        resolved.append(person)
+    return resolved
+
+
+def _one_person(text, number, by_id, by_name, party) -> tuple[Person | None, str | None]:
+    if not text:
+        return None, None
+    if number:
+        person = by_id.get(number)
+        return person, None if person else PERSON_NUMBER_UNKNOWN % {"number": number}
+    matches = by_name.get(text.lower(), [])
+    if len(matches) == 1:
+        return matches[0], None
+    context = {"party": party.code, "name": text, "count": len(matches)}
+    if not matches:
+        return None, PERSON_NAME_UNKNOWN % context
+    return None, PERSON_NAME_AMBIGUOUS % {**context, "number": matches[0].pk}
+
+
+def place_service_errors(
+    error: ValidationError, *, header, rows: list[RemainsRowForm], unknown_person=frozenset()
+) -> None:
+    """Put each error of ``handover_create`` beside what it concerns: ``remains[3].person``
+    on row 3's person field, ``remains[3]`` on row 3 as a whole, a header field's on it, and
+    anything else at the top of the form.
+
+    Rows in ``unknown_person`` went to the service without the person they name (no one has
+    that name or number): its complaints about their person, or about its absence, are left
+    out, as the row already says what is wrong with it.
+    """
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for key, messages in errors.items():
+        match = ROW_ERROR_KEY.match(key or "")
+        if match and int(match[1]) < len(rows):
+            index, field = int(match[1]), match[2]
+            if index in unknown_person and field in (None, "person"):
+                continue
+            row = rows[index]
+            row.add_error(field if field in row.fields else None, messages)
+        elif key in header.fields:
+            header.add_error(key, messages)
+        else:
+            header.add_error(None, messages)
+
+
+def error_summary(header, rows: BaseRemainsFormSet) -> list[dict]:
+    """Every error on the page, each with the id of the field to jump to."""
+    summary = [
+        {"target": header[name].id_for_label, "label": header[name].label, "messages": messages}
+        for name, messages in header.errors.items()
+        if name != NON_FIELD_ERRORS
+    ]
+    for index, row in enumerate(rows.forms):
+        errors = row.errors
+        if row.cleaned_data.get(DELETION_FIELD_NAME):
+            continue  # ticked for removal: not saved, so not in the way
+        for name, messages in errors.items():
+            field = name if name in row.fields else "case_number"
+            summary.append(
+                {
+                    "target": row[field].id_for_label,
+                    "row": index + 1,
+                    "label": row[field].label if name in row.fields else "",
+                    "messages": messages,
+                }
+            )
+    return summary
+
+
+class SendBackForm(forms.Form):
+    review_comment = forms.CharField(
+        label=_("What needs correcting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )

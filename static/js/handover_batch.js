@@ -1,0 +1,101 @@
+/* Batch entry of remains: add and remove rows without a reload, move down a column with
+   Enter, and suggest persons by name. The page works without this script: rows then come from
+   "Make rows from the count", are removed with their "Remove" box, and a person is typed as a
+   name or a number. */
+"use strict";
+
+(function () {
+  const table = document.getElementById("remains-table");
+  if (!table) return;
+  const prefix = table.dataset.prefix;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const template = document.getElementById("remains-row-template");
+  const addButton = document.getElementById("add-row");
+  const numbered = new RegExp(`${prefix}-(\\d+|__prefix__)-`, "g");
+  const renamed = ["name", "id", "for", "aria-describedby"];
+
+  const rows = () => Array.from(table.tBodies);
+
+  function enhance(row) {
+    row.querySelector(".remove-checkbox").hidden = true;
+    row.querySelector(".remove-row").hidden = false;
+  }
+
+  function renumber() {
+    rows().forEach((row, index) => {
+      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((element) => {
+        for (const attribute of renamed) {
+          const value = element.getAttribute(attribute);
+          if (value) element.setAttribute(attribute, value.replace(numbered, `${prefix}-${index}-`));
+        }
+      });
+      row.querySelectorAll(".row-n").forEach((span) => { span.textContent = index + 1; });
+    });
+    total.value = rows().length;
+  }
+
+  function addRow() {
+    table.append(template.content.cloneNode(true));
+    const row = table.tBodies[table.tBodies.length - 1];
+    enhance(row);
+    renumber();
+    return row;
+  }
+
+  addButton.hidden = false;
+  rows().forEach(enhance);
+  addButton.addEventListener("click", () => addRow().querySelector("input, select").focus());
+
+  table.addEventListener("click", (event) => {
+    const button = event.target.closest(".remove-row");
+    if (!button) return;
+    const row = button.closest("tbody");
+    const next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    renumber();
+    (next && next.querySelector(".remove-row") || addButton).focus();
+  });
+
+  // Enter moves to the same field of the next row (a new one at the end), as in a spreadsheet,
+  // instead of submitting a half-entered batch.
+  table.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !event.target.matches("input:not([type=checkbox]), select")) return;
+    event.preventDefault();
+    const row = event.target.closest("tbody");
+    const column = Array.from(row.querySelectorAll("input, select")).indexOf(event.target);
+    const next = row.nextElementSibling || addRow();
+    next.querySelectorAll("input, select")[column].focus();
+  });
+
+  // Suggestions: persons of the receiving party whose name contains what was typed.
+  const options = document.getElementById(template.content.querySelector("[list]").getAttribute("list"));
+  const conflictField = document.getElementById(table.dataset.conflictField);
+  const partyField = document.getElementById(table.dataset.partyField);
+  let timer = null;
+
+  async function suggest(text) {
+    const query = new URLSearchParams({ q: text });
+    if (conflictField && conflictField.value) query.set("conflict", conflictField.value);
+    if (partyField && partyField.value) query.set("party", partyField.value);
+    const response = await fetch(`${table.dataset.lookupUrl}?${query}`, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const { results } = await response.json();
+    options.replaceChildren(...results.map((person) => {
+      const option = document.createElement("option");
+      option.value = person.label;
+      option.label = person.detail;
+      return option;
+    }));
+  }
+
+  table.addEventListener("input", (event) => {
+    if (!options || !event.target.matches("[list]")) return;
+    const text = event.target.value.trim();
+    clearTimeout(timer);
+    if (text.length < 2 || /\(#\d+\)$/.test(text)) return;
+    timer = setTimeout(() => suggest(text), 200);
+  });
+})();

@@ -1,11 +1,11 @@
 """API rate limits per kind of caller, counted in PostgreSQL so all workers count together.
 
-A fixed window per caller: one atomic UPSERT per request returns the count so far (unlike
-DRF's sliding window, which rewrites the caller's whole request history into the cache on
-every request). Old windows are swept now and then by the same statement.
+A fixed window per caller: one atomic statement per request counts the request and returns
+the count so far (unlike DRF's sliding window, which rewrites the caller's whole request
+history into the cache on every request). The same statement drops the caller's earlier
+windows, so the table keeps at most one row per caller.
 """
 
-import random
 import time
 
 from django.db import connection
@@ -14,14 +14,14 @@ from rest_framework.throttling import BaseThrottle
 
 from config.api.roles import is_staff
 
-SWEEP_CHANCE = 0.01
-
 COUNT = """
-    INSERT INTO api_throttle (bucket, window_start, hits) VALUES (%s, %s, 1)
+    WITH earlier AS (
+        DELETE FROM api_throttle WHERE bucket = %(bucket)s AND window_start < %(window)s
+    )
+    INSERT INTO api_throttle (bucket, window_start, hits) VALUES (%(bucket)s, %(window)s, 1)
     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = api_throttle.hits + 1
     RETURNING hits
 """
-SWEEP = "DELETE FROM api_throttle WHERE window_start < %s"
 
 
 class RoleRateThrottle(BaseThrottle):
@@ -39,10 +39,8 @@ class RoleRateThrottle(BaseThrottle):
         self.window_start = int(now // self.duration * self.duration)
         self.now = now
         with connection.cursor() as cursor:
-            cursor.execute(COUNT, [f"{scope}:{ident}", self.window_start])
+            cursor.execute(COUNT, {"bucket": f"{scope}:{ident}", "window": self.window_start})
             hits = cursor.fetchone()[0]
-            if random.random() < SWEEP_CHANCE:  # noqa: S311 - not security relevant
-                cursor.execute(SWEEP, [self.window_start - self.duration])
         return hits <= limit
 
     def wait(self):

@@ -2,10 +2,10 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from casualties.models import Person
+from casualties.models import Person, StatusChange
 
 # "Sargsyan Aram (#1234)", "#1234" or "1234": the number is the person's id.
 PERSON_NUMBER = re.compile(r"^#?(\d+)$|\(#(\d+)\)$")
@@ -50,3 +50,32 @@ def persons_named(names: set[str], *, conflict, party) -> dict[str, list[Person]
         for key in {person.native, person.latin} & lowered:
             found.setdefault(key, []).append(person)
     return found
+
+
+def person_for_staff_page() -> QuerySet[Person]:
+    """One person's page: conflict and party joined, then the status timeline with who
+    recorded each change, the remains identified as them with their handovers, and the
+    handovers that released them — four queries however long the history."""
+    from repatriation.models import Remains
+
+    return Person.objects.select_related("conflict", "party").prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related("recorded_by").order_by(
+                "effective_date", "recorded_at", "id"
+            ),
+        ),
+        Prefetch(
+            "remains",
+            queryset=Remains.objects.select_related(
+                "handover__from_party", "handover__to_party"
+            ).order_by("case_number", "id"),
+        ),
+        Prefetch("release_handovers", queryset=_release_handovers()),
+    )
+
+
+def _release_handovers():
+    from repatriation.models import Handover
+
+    return Handover.objects.select_related("from_party", "to_party").order_by("date", "id")

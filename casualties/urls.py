@@ -5,5 +5,10 @@ from casualties import views
 app_name = "casualties"
 
 urlpatterns = [
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/new/", views.person_new, name="person_new"),
     path("persons/lookup/", views.person_lookup, name="person_lookup"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/status/", views.person_status, name="person_status"),
 ]

@@ -1,0 +1,113 @@
+"""Staff forms for persons and statements. Each saves through the service, which has the
+last word; the checks here only put the service's own messages beside the right field."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from casualties.choices import PersonStatus
+from casualties.models import Figure, Person, Statement
+from casualties.services import (
+    PERSON_EDITABLE_FIELDS,
+    STATEMENT_EDITABLE_FIELDS,
+    status_date_error,
+    status_move_error,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def place_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the form's fields (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class PersonForm(forms.ModelForm):
+    """The descriptive and restricted fields; ``person_update`` saves them."""
+
+    class Meta:
+        model = Person
+        fields = PERSON_EDITABLE_FIELDS
+        widgets = {"date_of_birth": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class PersonCreateForm(PersonForm):
+    """A new person also needs the initial status, its date and where it comes from."""
+
+    source_note = forms.CharField(
+        label=_("Source of the status"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta(PersonForm.Meta):
+        fields = (*PERSON_EDITABLE_FIELDS, "status", "status_date")
+        widgets = {**PersonForm.Meta.widgets, "status_date": DATE_INPUT}
+
+    def clean_status_date(self):
+        value = self.cleaned_data["status_date"]
+        error = status_date_error(value)
+        if error:
+            raise ValidationError(error)
+        return value
+
+
+class StatusChangeForm(forms.Form):
+    """A dated change of status; a move outside the lifecycle needs a reason (a correction)."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=PersonStatus.choices)
+    effective_date = forms.DateField(label=_("Effective date"), widget=DATE_INPUT)
+    source_note = forms.CharField(
+        label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("Reason for correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a move outside the usual course, e.g. when an earlier record was wrong."
+        ),
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data:
+            error = status_move_error(
+                current=self.person.status, new=data["status"], reason=data.get("reason", "")
+            )
+            if error:
+                place_errors(self, error)
+        if data.get("effective_date"):
+            message = status_date_error(data["effective_date"], not_before=self.person.status_date)
+            if message:
+                self.add_error("effective_date", message)
+        return data
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = STATEMENT_EDITABLE_FIELDS
+        widgets = {
+            "issued_on": DATE_INPUT,
+            "as_of": DATE_INPUT,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def validate_unique(self):
+        """The service checks the whole statement; the form only reports field errors."""
+
+
+class FigureForm(forms.ModelForm):
+    class Meta:
+        model = Figure
+        fields = ("category", "subject_party", "value", "civilians", "qualifier")
+
+
+FigureFormSet = forms.formset_factory(FigureForm, extra=3, can_delete=True, max_num=100)

@@ -1,6 +1,7 @@
-"""Computed ledgers, cached under the data version they were computed from.
+"""Results computed from the data (ledgers, public API pages), cached under the data version
+they were computed from.
 
-Any committed write advances the version (casualties.audit), so a cached ledger is never
+Any committed write advances the version (casualties.audit), so a cached result is never
 stale: it is simply never asked for again. Nothing is cached inside a transaction, where
 uncommitted (perhaps later rolled back) rows are visible.
 """
@@ -23,7 +24,7 @@ def cached(compute: Callable, *, version: tuple | None = None, **kwargs):
     number, changed_at = version or data_version()
     parts = [compute.__name__, number, changed_at.timestamp(), translation.get_language()]
     parts += [f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(kwargs.items())]
-    key = "ledger:" + ":".join(str(part) for part in parts)
+    key = "v:" + ":".join(str(part) for part in parts)
     result = cache.get(key)
     if result is None:
         result = compute(**kwargs)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Party
+from config.versioned_cache import cached
 from repatriation.charts import TIMELINE_SERIES, returned_bar, timeline_chart
 from repatriation.choices import HandoverKind
 from repatriation.ledger import ledger_for, ledger_summaries
-from repatriation.ledger.cache import cached
 
 BAD_REQUEST = 400
 AS_OF_INVALID = _("Enter a date as YYYY-MM-DD, for example 2022-09-20.")

@@ -6,10 +6,12 @@ from django.db.models import F
 from django.utils.decorators import method_decorator
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
-from config.api.caching import conditional
+from config.api.caching import conditional, request_data_version
 from config.api.csv import streaming_csv
 from config.api.roles import is_staff
+from config.versioned_cache import cached
 
 CSV_CHUNK = 2000
 
@@ -53,7 +55,26 @@ class ResourceViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return self.csv_response()
-        return super().list(request, *args, **kwargs)
+        return self._public_cached(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._public_cached(super().retrieve, request, *args, **kwargs)
+
+    def _public_cached(self, respond, request, *args, **kwargs):
+        """Public answers come from a cache keyed by the data version and the full URL, so a
+        page asked for again before anything changes is not rebuilt. Staff answers (with
+        restricted fields) are never cached."""
+        if is_staff(request.user):
+            return respond(request, *args, **kwargs)
+
+        def public_data(url):
+            response = respond(request, *args, **kwargs)
+            return (response.status_code, response.data)
+
+        status, data = cached(
+            public_data, version=request_data_version(request), url=request.build_absolute_uri()
+        )
+        return Response(data, status=status)
 
     def csv_response(self):
         """All rows of the filtered list (not one page), serialized in chunks as they stream.

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from casualties.models import Conflict, Party
 from config.api.caching import conditional, request_data_version
+from config.versioned_cache import cached
 from repatriation.ledger import ledger_for, ledger_summaries, ledger_timeline
-from repatriation.ledger.cache import cached
 
 UNKNOWN_CONFLICT = _("There is no conflict “%(slug)s”.")
 UNKNOWN_PARTY = _("There is no party “%(code)s”.")

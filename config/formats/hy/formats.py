@@ -23,11 +23,12 @@ SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
 # https://docs.python.org/library/datetime.html#strftime-behavior
-# The first format is used to display a date in a form input.
+# The first format is used to display a date in a form input: ISO first, as
+# the forms say "YYYY-MM-DD" and <input type="date"> needs it.
 DATE_INPUT_FORMATS = [
+    "%Y-%m-%d",  # '2022-09-19' (ISO 8601)
     "%d.%m.%Y",  # '19.09.2022'
     "%d.%m.%y",  # '19.09.22'
-    "%Y-%m-%d",  # '2022-09-19' (ISO 8601)
 ]
 DATETIME_INPUT_FORMATS = [
     "%d.%m.%Y %H:%M:%S",  # '19.09.2022 14:30:59'

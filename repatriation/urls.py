@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repatriation import ledger_views, views
+from repatriation import agreement_views, ledger_views, views
 
 app_name = "repatriation"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("handovers/new/", views.handover_new, name="handover_new"),
     path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
     path("handovers/<int:pk>/verify/", views.handover_review, name="handover_verify"),
+    path("agreements/", agreement_views.agreement_list, name="agreement_list"),
+    path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement_detail"),
 ]

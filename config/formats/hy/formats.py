@@ -16,7 +16,7 @@
 DATE_FORMAT = "Y թ. E j"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y թ. E j, H:i"
-YEAR_MONTH_FORMAT = "Y թ. F"
+YEAR_MONTH_FORMAT = "F Y թ."  # month alone: nominative, capitalised first word
 MONTH_DAY_FORMAT = "E j"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"

@@ -91,6 +91,9 @@ class StatusChangeForm(forms.Form):
 
 
 class StatementForm(forms.ModelForm):
+    # A citation typed without a scheme is a web page: https, as Django 6 will assume.
+    citation_url = Statement._meta.get_field("citation_url").formfield(assume_scheme="https")
+
     class Meta:
         model = Statement
         fields = STATEMENT_EDITABLE_FIELDS
@@ -99,9 +102,6 @@ class StatementForm(forms.ModelForm):
             "as_of": DATE_INPUT,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def validate_unique(self):
-        """The service checks the whole statement; the form only reports field errors."""
 
 
 class FigureForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from casualties.models import Person, StatusChange
 from casualties.services import FORBIDDEN_MOVE
 from tests.factories import PersonFactory, RemainsFactory
+from tests.web.html import unlabelled_fields
 
 PAGES = ["casualties:person_list", "casualties:person_new"]
 PERSON_PAGES = ["casualties:person_detail", "casualties:person_edit", "casualties:person_status"]
@@ -120,6 +121,7 @@ def test_a_forbidden_move_shows_the_reason_and_saves_nothing(client, clerk, miss
     assert response.status_code == 200
     expected = FORBIDDEN_MOVE % {"current": "Killed", "new": "Captured"}
     assert response.context["form"].errors["status"] == [expected]
+    assert expected in response.content.decode()
     missing_soldier.refresh_from_db()
     assert missing_soldier.status == "killed"
     assert StatusChange.objects.filter(person=missing_soldier).count() == 1
@@ -161,3 +163,11 @@ def test_a_change_dated_before_the_current_status_is_refused(client, clerk, miss
     assert response.status_code == 200
     assert "effective_date" in response.context["form"].errors
     assert StatusChange.objects.filter(person=missing_soldier).count() == 1
+
+
+def test_every_field_on_the_person_pages_has_a_label(client, clerk, missing_soldier):
+    client.force_login(clerk)
+    for url in _urls(missing_soldier):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert unlabelled_fields(response.content.decode()) == [], url

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from casualties.models import Figure, Statement
 from tests.factories import FigureFactory, SourceFactory, StatementFactory
+from tests.web.html import unlabelled_fields
 
 PAGES = ["casualties:statement_list", "casualties:statement_new"]
 
@@ -123,3 +124,11 @@ def test_the_list_filters_and_keeps_its_query_count(
         StatementFactory(conflict=setting["conflict"], source=source)
     with django_assert_max_num_queries(11):
         client.get(reverse("casualties:statement_list"), {"source": source.name})
+
+
+def test_every_field_on_the_statement_pages_has_a_label(client, clerk, setting):
+    client.force_login(clerk)
+    for name in PAGES:
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert unlabelled_fields(response.content.decode()) == [], name

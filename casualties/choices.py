@@ -1,9 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartyKind(models.TextChoices):
-    STATE = "state", _("State")
+    # "State" also heads the handovers' workflow state: a context keeps them apart.
+    STATE = "state", pgettext_lazy("party kind", "State")
     ARMED_GROUP = "armed_group", _("Armed group")
     MEDIATOR = "mediator", _("Mediator")
     OTHER = "other", _("Other")

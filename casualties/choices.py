@@ -37,12 +37,14 @@ class Qualifier(models.TextChoices):
 
 
 class PersonStatus(models.TextChoices):
-    INJURED = "injured", _("Injured")
-    MISSING = "missing", _("Missing")
-    CAPTURED = "captured", _("Captured")
-    KILLED = "killed", _("Killed")
-    RELEASED = "released", _("Released")
-    FOUND_ALIVE = "found_alive", _("Found alive")
+    # One person's status, not a category of many (FigureCategory): in Russian and
+    # Armenian the words differ, so these carry a translation context.
+    INJURED = "injured", pgettext_lazy("person status", "Injured")
+    MISSING = "missing", pgettext_lazy("person status", "Missing")
+    CAPTURED = "captured", pgettext_lazy("person status", "Captured")
+    KILLED = "killed", pgettext_lazy("person status", "Killed")
+    RELEASED = "released", pgettext_lazy("person status", "Released")
+    FOUND_ALIVE = "found_alive", pgettext_lazy("person status", "Found alive")
 
 
 # The lifecycle of DESIGN §3: the moves a status may make without a written correction.

@@ -30,6 +30,14 @@ LABELS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """A request in Armenian leaves Armenian active in this thread (LocaleMiddleware
+    does not deactivate it): restore the default so later tests read English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def hy_formats():
     """FORMAT_MODULE_PATH as settings should have it. Django's test signals do not

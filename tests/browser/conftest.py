@@ -5,9 +5,11 @@ Chromium missing is a failure, never a skip: CI installs it (`.ci/run`), and loc
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -44,3 +46,9 @@ def screenshot_on_failure(request, page):
     if report is not None and report.failed:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, committed: the live server runs in another thread."""
+    call_command("seed_demo", "--force", stdout=StringIO())

@@ -7,10 +7,8 @@ taking turns.
 
 import os
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from casualties.demo_data import DEMO_USERS
@@ -21,11 +19,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PASSWORDS = {username: password for username, password, *_rest in DEMO_USERS}
 HANDOVER_DATE = "2022-09-25"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", "--force", stdout=StringIO())
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""In a real browser: a reader switches the public ledger to Armenian, and it stays so."""
+
+import os
+
+from playwright.sync_api import expect
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def test_switching_to_armenian_shows_armenian_labels(page, live_server, demo):
+    base = live_server.url
+    page.goto(f"{base}/ledger/sept-2022/ARM/")
+    expect(page.get_by_role("heading", name="Official figures")).to_be_visible()
+
+    page.locator("#language-select").select_option("hy")
+    page.get_by_role("button", name="Change").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "hy")
+    expect(page.get_by_role("heading", name="Պաշտոնական թվեր")).to_be_visible()
+    expect(page.get_by_role("heading", name="Official figures")).to_have_count(0)
+
+    # The choice is kept from page to page (a cookie), staff login included.
+    assert page.goto(f"{base}/accounts/login/").ok
+    expect(page.locator("html")).to_have_attribute("lang", "hy")

@@ -223,7 +223,7 @@ def test_a_figure_repeated_in_one_statement_saves_nothing(clerk_api, world):
 
 def test_a_malformed_figure_is_named_by_its_position_too(clerk_api, world):
     data = payload()
-    data["figures"][0]["subject_party"] = "XXX"
+    data["figures"][0]["subject_party"] = "NOWHERE"
     data["figures"][2]["value"] = -1
 
     response = clerk_api.post(URL, data)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, CharField, F, Q, Value, When
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.audit import audited
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, Qualifier, SourceKind
+from casualties.transliteration import search_key
 
 
 class TimestampedModel(models.Model):
@@ -221,6 +223,8 @@ class Person(TimestampedModel):
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     dna_reference = models.CharField(_("DNA reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Derived by ``refresh_search_key`` from the two names; what ``q=`` compares against.
+    search_key = models.CharField(_("search key"), max_length=500, blank=True, editable=False)
 
     public_sort_name = staticmethod(public_sort_name)
 
@@ -244,10 +248,14 @@ class Person(TimestampedModel):
             # instead of sorting every person: staff by name, the public by published name.
             models.Index("name_latin", "id", name="person_name_order"),
             models.Index(public_sort_name(), "id", name="person_public_name_order"),
+            GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="person_search_trgm"),
         ]
 
     def __str__(self):
         return self.name_latin or self.full_name
+
+    def refresh_search_key(self) -> None:
+        self.search_key = search_key(self.full_name, self.name_latin)
 
 
 @audited()
@@ -290,3 +298,76 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.effective_date:%Y-%m-%d})"
+
+
+@audited()
+class PersonAlias(models.Model):
+    """Another spelling of a person's name that trigram search cannot bridge
+    (Оганесян for Hovhannisyan), so a search for either finds the person."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    search_key = models.CharField(_("search key"), max_length=500, editable=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "name", "id"]
+        verbose_name = _("name alias")
+        verbose_name_plural = _("name aliases")
+        indexes = [
+            GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="alias_search_trgm"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "search_key"],
+                name="personalias_unique_per_person",
+                violation_error_message=_("This person already has this spelling."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def refresh_search_key(self) -> None:
+        self.search_key = search_key(self.name)
+
+
+@audited()
+class PersonMerge(models.Model):
+    """A duplicate person record merged into another: the old id keeps answering, by
+    redirecting to the person it became."""
+
+    merged_id = models.BigIntegerField(_("merged person id"), unique=True)
+    person = models.ForeignKey(
+        Person, verbose_name=_("kept person"), on_delete=models.CASCADE, related_name="merges"
+    )
+    merged_name = models.CharField(_("merged person's name"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "id"]
+        verbose_name = _("person merge")
+        verbose_name_plural = _("person merges")
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.person_id}"

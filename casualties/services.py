@@ -85,6 +85,7 @@ def person_create(
     )
     if not person.name_latin:
         person.name_latin = to_latin(person.full_name)
+    person.refresh_search_key()
     person.full_clean()
     person.save()
     StatusChange.objects.create(
@@ -109,6 +110,7 @@ def person_update(*, person: Person, data: dict) -> Person:
         setattr(person, field, value)
     if not person.name_latin:
         person.name_latin = to_latin(person.full_name)
+    person.refresh_search_key()
     person.full_clean()
     person.save()
     return person

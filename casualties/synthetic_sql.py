@@ -12,7 +12,7 @@ PERSONS = """
 INSERT INTO casualties_person (
     created_at, updated_at, conflict_id, party_id, full_name, name_latin, name_public,
     is_civilian, rank, unit, home_region, status, status_date, date_of_birth,
-    service_number, next_of_kin, contact, dna_reference, notes)
+    service_number, next_of_kin, contact, dna_reference, notes, search_key)
 SELECT now(), now(), %(conflict)s,
     CASE WHEN d.side_a THEN %(party_a)s ELSE %(party_b)s END,
     CASE WHEN d.generic THEN 'Synthetic Person ' || d.i
@@ -36,7 +36,12 @@ SELECT now(), now(), %(conflict)s,
     CASE WHEN d.restricted THEN 'synthetic-' || d.i || '@example.invalid' ELSE '' END,
     CASE WHEN d.restricted AND d.status IN ('killed', 'missing') THEN 'SYN-DNA-P' || d.i
          ELSE '' END,
-    %(note)s
+    %(note)s,
+    -- search_key(full_name, name_latin): both names transliterate to the same Latin spelling.
+    lower(CASE WHEN d.generic THEN 'Synthetic Person ' || d.i
+         WHEN d.side_a
+         THEN (%(a_first_latin)s::text[])[d.f] || ' ' || (%(a_last_latin)s::text[])[d.l]
+         ELSE (%(b_first_latin)s::text[])[d.f] || ' ' || (%(b_last_latin)s::text[])[d.l] END)
 FROM (
     SELECT i, random() < %(share_a)s AS side_a, random() < 0.1 AS generic,
         random() < 0.05 AS civilian, mod(i, 4) = 0 AS restricted, random() AS u_date,

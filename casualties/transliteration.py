@@ -25,3 +25,14 @@ def to_latin(name: str) -> str:
         name = name.replace(armenian, latin)
     name = _INITIAL_VO.sub(lambda m: "Vo" if m.group(1) == "Ո" else "vo", name)
     return " ".join(anyascii(name).replace("'", "").split())
+
+
+def search_key(*names: str) -> str:
+    """The text a name search compares against: each name in Latin letters, lower-case, and
+    each spelling once (Սարգսյան, Саргсян and Sargsyan all give "sargsyan")."""
+    keys = []
+    for name in names:
+        key = to_latin(name or "").lower()
+        if key and key not in keys:
+            keys.append(key)
+    return " ".join(keys)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, SourceKind
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement, StatusChange
+from casualties.transliteration import search_key
 from repatriation.choices import HandoverState
 from repatriation.models import Agreement, Handover, Remains
 
@@ -86,6 +87,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     party = factory.SubFactory(PartyFactory)
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
     name_latin = factory.LazyAttribute(lambda o: o.full_name)
+    search_key = factory.LazyAttribute(lambda o: search_key(o.full_name, o.name_latin))
     status = PersonStatus.MISSING
     status_date = datetime.date(2022, 9, 14)
 

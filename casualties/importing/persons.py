@@ -1,0 +1,157 @@
+"""``persons_import``: one person list (CSV) into one conflict and party, all or nothing.
+
+Every row is checked first (``rows``); if any is bad nothing is written, unless
+``skip_invalid``, when the good rows are written and the bad ones come back as a rejects CSV
+with the reason per line. Writing is one transaction (``load``), under the importing user's
+audit context.
+"""
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pghistory
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casualties.importing import rows as checks
+from casualties.importing.load import load_rows
+from casualties.models import Conflict, Party
+
+MAX_ERRORS = 1_000
+PROGRESS_EVERY = 5_000
+NOT_UTF8 = _("The file is not UTF-8 text (save it as “CSV UTF-8”).")
+SOURCE_NOTE = "Imported from %(name)s"
+FILE = "(file)"
+
+# progress(stage, rows done, rows in all): stage is "checking" or "loading".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    imported: int = 0
+    rejected: int = 0
+    errors: list[checks.RowError] = field(default_factory=list)
+    error_count: int = 0
+    rejects_csv: str = ""
+    valid: int = 0
+    dry_run: bool = False
+    skip_invalid: bool = False
+    seconds: float = 0.0
+
+    @property
+    def refused(self) -> bool:
+        """Nothing was (or, in a dry run, would be) imported because of errors."""
+        return self.error_count > 0 and (not self.skip_invalid or self.valid == 0)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.imported / self.seconds if self.seconds else 0.0
+
+
+class _Collector:
+    """Keeps the clean rows, the first ``MAX_ERRORS`` errors, and the rejected rows."""
+
+    def __init__(self, header: list[str], result: ImportResult):
+        self.header, self.result = header, result
+        self.clean: list[tuple] = []
+        self.rejects = io.StringIO()
+        self.writer = csv.writer(self.rejects)
+        self.writer.writerow([*header, "line", "reason"])
+
+    def error(self, error: checks.RowError) -> None:
+        self.result.error_count += 1
+        if len(self.result.errors) < MAX_ERRORS:
+            self.result.errors.append(error)
+
+    def reject(self, line: int, cells: list[str], errors: list[checks.RowError]) -> None:
+        self.result.rejected += 1
+        for error in errors:
+            self.error(error)
+        cells = (cells + [""] * len(self.header))[: len(self.header)]
+        reason = "; ".join(f"{error.column}: {error.reason}" for error in errors)
+        self.writer.writerow([*cells, line, reason])
+
+
+def _decode(file) -> str:
+    data = file.read()
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    return data.decode("utf-8-sig")
+
+
+def _check(text: str, result: ImportResult, progress: Progress | None) -> _Collector | None:
+    """Check every row into a collector; None when the header (or file) is unusable."""
+    try:
+        header, records = checks.read(text)
+    except checks.HeaderError as error:
+        result.error_count = 1
+        result.errors.append(checks.RowError(1, FILE, str(error)))
+        return None
+    collector = _Collector(header, result)
+    checker = checks.RowChecker(header, timezone.localdate())
+    estimate = max(text.count("\n") - 1, 1)
+    try:
+        for line, cells in records:
+            result.total += 1
+            row, errors = checker.check(line, cells)
+            if errors:
+                collector.reject(line, cells, errors)
+            else:
+                collector.clean.append(row)
+            if progress and result.total % PROGRESS_EVERY == 0:
+                progress("checking", result.total, max(estimate, result.total))
+    except checks.UnreadableRow as broken:
+        collector.error(checks.RowError(broken.line, FILE, broken.reason))
+        collector.clean.clear()
+    return collector
+
+
+def persons_import(
+    *,
+    file,
+    conflict: Conflict,
+    party: Party,
+    user=None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    file_name: str = "",
+) -> ImportResult:
+    """Check a CSV person list and, unless a row is bad (or ``skip_invalid``), import it."""
+    started = time.perf_counter()
+    result = ImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
+    try:
+        text = _decode(file)
+    except UnicodeDecodeError:
+        result.error_count = 1
+        result.errors.append(checks.RowError(1, FILE, str(NOT_UTF8)))
+        return result
+    collector = _check(text, result, progress)
+    if collector is not None:
+        result.valid = len(collector.clean)
+        if result.rejected:
+            result.rejects_csv = collector.rejects.getvalue()
+    if collector is None or result.refused or dry_run or not result.valid:
+        result.seconds = time.perf_counter() - started
+        return result
+    note = SOURCE_NOTE % {"name": file_name or "a person list"}
+    with (
+        transaction.atomic(),
+        pghistory.context(user=getattr(user, "pk", None), command="import_persons", file=file_name),
+    ):
+        result.imported = load_rows(
+            collector.clean,
+            conflict_id=conflict.pk,
+            party_id=party.pk,
+            user_id=getattr(user, "pk", None),
+            note=note,
+            progress=progress and (lambda done: progress("loading", done, len(collector.clean))),
+        )
+    result.seconds = time.perf_counter() - started
+    return result

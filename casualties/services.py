@@ -106,14 +106,18 @@ def person_update(*, person: Person, data: dict) -> Person:
         raise ValidationError(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
+    # Lock, and change the row as it now stands rather than ``person`` as it was read: a
+    # status change or another clerk's edit may have committed since, and saving the stale
+    # copy would undo it (the current status would no longer match the last change).
+    locked = Person.objects.select_for_update().get(pk=person.pk)
     for field, value in data.items():
-        setattr(person, field, value)
-    if not person.name_latin:
-        person.name_latin = to_latin(person.full_name)
-    person.refresh_search_key()
-    person.full_clean()
-    person.save()
-    return person
+        setattr(locked, field, value)
+    if not locked.name_latin:
+        locked.name_latin = to_latin(locked.full_name)
+    locked.refresh_search_key()
+    locked.full_clean()
+    locked.save()
+    return locked
 
 
 def status_move_error(*, current: str, new: str, reason: str = "") -> ValidationError | None:
@@ -217,14 +221,15 @@ def statement_update(
             {field: _("This field cannot be changed here.") for field in sorted(unknown)}
         )
     # Lock the row: two editors replacing the figures at once queue here instead of colliding
-    # on the unique (statement, party, category) constraint.
-    Statement.objects.select_for_update().only("pk").get(pk=statement.pk)
+    # on the unique (statement, party, category) constraint. The fields are set on the row as
+    # it now stands, so an edit of other fields committed meanwhile is kept, not undone.
+    locked = Statement.objects.select_for_update().get(pk=statement.pk)
     for field, value in data.items():
-        setattr(statement, field, value)
-    statement.full_clean()
-    statement.save()
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save()
     if figures is not None:
         # Old figures go first, so a new list may restate the same (party, category).
-        statement.figures.all().delete()
-        _save_figures(statement, figures)
-    return statement
+        locked.figures.all().delete()
+        _save_figures(locked, figures)
+    return locked

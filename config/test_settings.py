@@ -15,6 +15,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# tests/test_concurrency.py sends 20 requests at once from threads, each holding its own
+# connection for its whole request (the test client does not hand it back in between), besides
+# the test's own: with the pool's usual 10, half would queue behind the others, and a slow
+# machine would turn the wait into a pool timeout instead of a race.
+if isinstance(DATABASES["default"]["OPTIONS"].get("pool"), dict):  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = 24  # noqa: F405
+
 # Several test runs on one server at once (e.g. two developers' worktrees) need their own names.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405

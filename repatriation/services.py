@@ -16,7 +16,7 @@ from repatriation.choices import HandoverKind, HandoverState, Identification
 from repatriation.models import Agreement, Handover, ReleasedPerson, Remains
 
 OWN_DRAFT = _("You entered this handover; someone else must verify it.")
-ALREADY_VERIFIED = _("This handover has already been verified.")
+ALREADY_VERIFIED = _("This handover has already been verified by %(user)s.")
 NO_VERIFY_PERMISSION = _("Only a verifier may verify handovers.")
 REVIEW_COMMENT_NEEDED = _("Say what needs correcting before sending the draft back.")
 DUPLICATE_CASE_NUMBER = _("Case number %(case)s appears more than once in this batch.")
@@ -187,7 +187,9 @@ def review_refusal(*, handover: Handover, user) -> PermissionDenied | Validation
     if not user.has_perm("repatriation.verify_handover"):
         return PermissionDenied(NO_VERIFY_PERMISSION)
     if handover.state == HandoverState.VERIFIED:
-        return ValidationError(ALREADY_VERIFIED, code="already_verified")
+        # Whoever lost a race to verify learns who won (a username, nothing restricted).
+        message = ALREADY_VERIFIED % {"user": handover.verified_by}
+        return ValidationError(message, code="already_verified")
     if handover.entered_by_id == user.pk:
         return ValidationError(OWN_DRAFT, code="own_draft")
     return None

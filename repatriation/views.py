@@ -200,6 +200,9 @@ def handover_review(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_review(request, handover, form)
     except ValidationError as error:
         status = CONFLICT if getattr(error, "code", None) == "already_verified" else FORBIDDEN
+        # Read again: another verifier may have won the race since this request read the
+        # draft, and the page must say so (and by whom) instead of offering the button.
+        handover = get_object_or_404(Handover.objects.for_staff_page(), pk=pk)
         return _render_review(request, handover, form, status=status)
     return redirect("repatriation:handover_detail", pk=handover.pk)
 

@@ -243,7 +243,7 @@ def test_a_handover_is_verified_once(clerk, verifier, setting):
     handover_verify(handover=handover, user=verifier)
     with pytest.raises(ValidationError) as excinfo:
         handover_verify(handover=handover, user=verifier)
-    assert excinfo.value.messages == [str(ALREADY_VERIFIED)]
+    assert excinfo.value.messages == [str(ALREADY_VERIFIED % {"user": "verifier"})]
 
 
 def test_an_existing_case_number_elsewhere_is_not_reused_by_auto_numbering(clerk, setting):

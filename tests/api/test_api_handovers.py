@@ -418,7 +418,8 @@ def test_verifying_twice_is_a_409(verifier_api, draft):
 
     assert response.status_code == 409
     body = response.json()
-    assert (body["code"], body["detail"]) == ("already_verified", str(ALREADY_VERIFIED))
+    detail = str(ALREADY_VERIFIED % {"user": "verifier"})
+    assert (body["code"], body["detail"]) == ("already_verified", detail)
 
 
 def test_a_clerk_cannot_verify(clerk_api, draft):

@@ -307,7 +307,7 @@ def test_a_verifier_verifies_someone_else_s_draft(client, verifier, clerks_draft
     assert (clerks_draft.state, clerks_draft.verified_by) == ("verified", verifier)
     again = client.post(verify_url(clerks_draft), {"action": "verify"})
     assert again.status_code == 409
-    assert "already been verified" in again.content.decode()
+    assert "already been verified by verifier." in again.content.decode()
 
 
 def test_a_verifier_sends_a_draft_back_and_the_clerk_sees_why(

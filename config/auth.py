@@ -5,8 +5,9 @@ import math
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 
+from config import otp
 from config.api.roles import is_staff
 
 LOCKED_OUT_STATUS = 429
@@ -51,12 +52,26 @@ def lockout_response(request, original_response=None, credentials=None):
 
 class LoginView(auth_views.LoginView):
     """Django's login page; without a ``next`` page, staff land on the handovers and
-    everyone else (a journalist) on the public ledger."""
+    everyone else (a journalist) on the public ledger. Staff go through the code step first
+    when ``OTP_REQUIRED``."""
 
-    redirect_authenticated_user = True
+    @property
+    def redirect_authenticated_user(self):
+        # Not for a staff session that still lacks its code: that one logs in again.
+        user = self.request.user
+        return not otp.needs_otp(user) or otp.is_verified(user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, failure_limit=settings.AXES_FAILURE_LIMIT)
+
+    def form_valid(self, form):
+        """With two-factor login required, a right password for a staff account only
+        leads on to the code (config/otp.py); nobody is logged in yet."""
+        user = form.get_user()
+        if not otp.needs_otp(user):
+            return super().form_valid(form)
+        otp.login_pending_begin(self.request, user, self.get_redirect_url())
+        return redirect("otp_verify" if otp.confirmed_device(user) else "otp_setup")
 
     def get_default_redirect_url(self):
         if is_staff(self.request.user):

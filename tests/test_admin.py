@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from pghistory.models import Events
 
@@ -49,6 +50,7 @@ def make_one_of_each():
     AgreementFactory()
     RemainsFactory()
     AuthToken.objects.create(UserFactory())  # API tokens: knox's admin
+    TOTPDevice.objects.create(user=UserFactory(), name="phone")  # second factors: django-otp's
     # Logins and lockouts: django-axes' admin.
     name = UserFactory().username  # attempts are unique per username, address and agent
     login = {"user_agent": "test", "ip_address": "10.0.0.1", "username": name, "path_info": "/"}

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement
+from casualties.selectors import SEARCH_RANK, name_search
 from config.api.roles import is_staff
 
 
@@ -91,11 +92,14 @@ PUBLIC_SORT_NAME = Person.public_sort_name()
 
 
 class PersonOrderingFilter(django_filters.OrderingFilter):
-    """``ordering=name_latin,-status_date``; always ends with ``id`` so pages are stable."""
+    """``ordering=name_latin,-status_date``; always ends with ``id`` so pages are stable.
+    After a name search (``q``) the closest matches come first unless an order is asked for."""
 
     default = ("name_latin",)
 
     def filter(self, queryset, value):
+        if not value and SEARCH_RANK in queryset.query.annotations:
+            return queryset.order_by(f"-{SEARCH_RANK}", "id")
         staff = is_staff(getattr(self.parent.request, "user", None))
         terms = [self.get_ordering_value(param) for param in value or self.default]
         order_by = []
@@ -112,8 +116,9 @@ class PersonOrderingFilter(django_filters.OrderingFilter):
 
 
 class PersonFilterSet(UpdatedSinceFilterSet):
-    """Only public fields filter and sort. A name search by the public sees only names that
-    may be published, so nobody can probe for a hidden name by searching for it."""
+    """Only public fields filter and sort. ``q`` finds a name in any script, misspelt or by an
+    alias (see ``name_search``); the public's search sees only names that may be published,
+    so nobody can probe for a hidden name by searching for it."""
 
     conflict = django_filters.CharFilter(field_name="conflict__slug")
     party = django_filters.CharFilter(field_name="party__code")
@@ -130,7 +135,5 @@ class PersonFilterSet(UpdatedSinceFilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        matches = Q(full_name__icontains=value) | Q(name_latin__icontains=value)
-        if not is_staff(getattr(self.request, "user", None)):
-            matches &= Q(name_public=True)
-        return queryset.filter(matches)
+        public = not is_staff(getattr(self.request, "user", None))
+        return name_search(queryset, value, public=public)

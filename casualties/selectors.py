@@ -2,10 +2,24 @@
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Lower
 
-from casualties.models import Person, StatusChange
+from casualties.models import Person, PersonAlias, StatusChange
+from casualties.transliteration import search_key
 
 # "Sargsyan Aram (#1234)", "#1234" or "1234": the number is the person's id.
 PERSON_NUMBER = re.compile(r"^#?(\d+)$|\(#(\d+)\)$")
@@ -25,14 +39,77 @@ def person_number(text: str) -> int | None:
     return int(match[1] or match[2]) if match else None
 
 
+# The annotation that holds how well a person matched a name search (0–1, higher first).
+SEARCH_RANK = "search_rank"
+# pg_trgm's GIN index serves ``LIKE '%…%'`` only for patterns of at least one trigram.
+MIN_SUBSTRING = 3
+
+
+class WordSimilar(Func):
+    """``key <% search_key``: some extent of ``search_key`` is word-similar to ``key`` above
+    ``pg_trgm.word_similarity_threshold`` (0.6). Written as the operator, not as a comparison
+    of ``word_similarity()``, because only the operator is served by the trigram index."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
+
+
+def _key_matches(key: str) -> Q:
+    """A search key that contains ``key`` (a partial name) or is word-similar to it.
+
+    The substring test comes first: PostgreSQL stops at it for most matches, and it is far
+    cheaper than the similarity it spares."""
+    matches = Q(WordSimilar(Value(key), F("search_key")))
+    if len(key) >= MIN_SUBSTRING:
+        matches = Q(search_key__contains=key) | matches
+    return matches
+
+
+def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
+    """``persons`` whose names or aliases match ``text`` in any script (Սարգսյան, Саргсян and
+    Sargsyan are one name), annotated with ``search_rank``: the best word similarity of the
+    person's key or any alias key. Nothing when ``text`` has no letters to compare.
+
+    A ``public`` search sees only names that may be published, and aliases only of those, so
+    neither results, order nor counts tell the public anything about a hidden name.
+    """
+    key = search_key(text)
+    if not key:
+        return persons.none()
+    if public:
+        persons = persons.filter(name_public=True)
+    # The few persons an alias matches are read first (one query on the alias index), so
+    # the search itself is one bitmap scan of the person table: trigram index OR primary
+    # key. An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
+    aliased = list(
+        PersonAlias.objects.filter(_key_matches(key))
+        .values_list("person_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    rank = TrigramWordSimilarity(Value(key), "search_key")
+    if aliased:
+        best_alias = (
+            PersonAlias.objects.filter(person=OuterRef("pk"))
+            .annotate(rank=TrigramWordSimilarity(Value(key), "search_key"))
+            .order_by("-rank")
+            .values("rank")[:1]
+        )
+        alias_rank = Case(When(pk__in=aliased, then=Subquery(best_alias)), default=0.0)
+        rank = Greatest(rank, alias_rank)
+    matches = _key_matches(key) | Q(pk__in=aliased) if aliased else _key_matches(key)
+    return persons.filter(matches).annotate(**{SEARCH_RANK: rank})
+
+
 def person_search(text: str, *, conflict_id=None, party_id=None) -> QuerySet[Person]:
-    """Persons whose native or Latin name contains ``text`` (any case), by Latin name."""
-    persons = Person.objects.filter(Q(full_name__icontains=text) | Q(name_latin__icontains=text))
+    """Staff look-up: persons whose name or alias matches ``text``, closest first."""
+    persons = Person.objects.all()
     if conflict_id:
         persons = persons.filter(conflict_id=conflict_id)
     if party_id:
         persons = persons.filter(party_id=party_id)
-    return persons.order_by("name_latin", "id")
+    return name_search(persons, text, public=False).order_by(f"-{SEARCH_RANK}", "id")
 
 
 def persons_named(names: set[str], *, conflict, party) -> dict[str, list[Person]]:
@@ -55,10 +132,12 @@ def persons_named(names: set[str], *, conflict, party) -> dict[str, list[Person]
 def person_for_staff_page() -> QuerySet[Person]:
     """One person's page: conflict and party joined, then the status timeline with who
     recorded each change, the remains identified as them with their handovers, and the
-    handovers that released them — four queries however long the history."""
+    handovers that released them, and the other spellings of their name — five queries
+    however long the history."""
     from repatriation.models import Remains
 
     return Person.objects.select_related("conflict", "party").prefetch_related(
+        Prefetch("aliases", queryset=PersonAlias.objects.select_related("created_by")),
         Prefetch(
             "status_changes",
             queryset=StatusChange.objects.select_related("recorded_by").order_by(

@@ -3,14 +3,15 @@
 import datetime
 from collections.abc import Iterable
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus
-from casualties.models import Conflict, Figure, Party, Person, Statement, StatusChange
-from casualties.transliteration import to_latin
+from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
+from casualties.transliteration import search_key, to_latin
 
 FORBIDDEN_MOVE = _(
     "A person cannot go from “%(current)s” to “%(new)s”. If the earlier record was wrong, "
@@ -233,3 +234,37 @@ def statement_update(
         locked.figures.all().delete()
         _save_figures(locked, figures)
     return locked
+
+
+ALIAS_NO_LETTERS = _("Enter a spelling with at least one letter.")
+ALIAS_DUPLICATE = _("This person already has this spelling.")
+ALIAS_IS_NAME = _("This spelling already finds the person by their own name.")
+
+
+@transaction.atomic
+def person_alias_add(*, person: Person, name: str, note: str = "", user=None) -> PersonAlias:
+    """Record another spelling of a person's name, so a search for it finds them.
+
+    Spellings are compared by search key: "Hovhannisyan" and "HOVHANNISYAN" are one spelling.
+    """
+    alias = PersonAlias(person=person, name=name.strip(), note=note.strip(), created_by=user)
+    alias.refresh_search_key()
+    if not alias.search_key:
+        raise ValidationError({"name": ALIAS_NO_LETTERS})
+    if alias.search_key in {search_key(person.full_name), search_key(person.name_latin)}:
+        raise ValidationError({"name": ALIAS_IS_NAME})
+    # Lock the person: two clerks adding the same spelling at once queue here, and the
+    # second gets the message instead of the unique constraint's IntegrityError.
+    Person.objects.select_for_update().only("pk").get(pk=person.pk)
+    if PersonAlias.objects.filter(person=person, search_key=alias.search_key).exists():
+        raise ValidationError({"name": ALIAS_DUPLICATE})
+    alias.full_clean(exclude={"search_key"})
+    alias.save()
+    return alias
+
+
+@transaction.atomic
+def person_alias_remove(*, alias: PersonAlias, user=None) -> None:
+    """Forget a spelling; the audit trail keeps it, and who removed it."""
+    with pghistory.context(user=user.pk if user else None):
+        alias.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casualties import statement_views, views
+from casualties import alias_views, merge_views, statement_views, views
 
 app_name = "casualties"
 
@@ -8,9 +8,17 @@ urlpatterns = [
     path("persons/", views.person_list, name="person_list"),
     path("persons/new/", views.person_new, name="person_new"),
     path("persons/lookup/", views.person_lookup, name="person_lookup"),
+    path("persons/duplicates/", merge_views.duplicate_list, name="duplicate_list"),
+    path("persons/merge/", merge_views.person_merge_page, name="person_merge"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/status/", views.person_status, name="person_status"),
+    path("persons/<int:pk>/aliases/", alias_views.alias_add, name="alias_add"),
+    path(
+        "persons/<int:pk>/aliases/<int:alias_pk>/remove/",
+        alias_views.alias_remove,
+        name="alias_remove",
+    ),
 ]
 
 urlpatterns += [

@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from casualties.alias_views import AliasForm
 from casualties.filtersets import PersonFilterSet
 from casualties.forms import PersonCreateForm, PersonForm, StatusChangeForm, place_errors
+from casualties.merge_views import follow_merges
 from casualties.models import Conflict, Party, Person
 from casualties.selectors import person_for_staff_page, person_label, person_search
 from casualties.services import person_change_status, person_create, person_update
@@ -29,8 +31,9 @@ class LookupForm(forms.Form):
 
 @staff_required
 def person_lookup(request: HttpRequest) -> JsonResponse:
-    """``/persons/lookup/?q=sarg&party=1&conflict=2``: up to 20 persons whose name contains
-    ``q``, as ``{"results": [{"id", "label", "detail"}]}`` for a form's suggestions.
+    """``/persons/lookup/?q=sarg&party=1&conflict=2``: up to 20 persons whose name or alias
+    matches ``q`` in any script, closest first, as ``{"results": [{"id", "label", "detail"}]}``
+    for a form's suggestions.
 
     Staff only: the names of persons who have not agreed to publication are staff data.
     """
@@ -86,9 +89,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@follow_merges
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(person_for_staff_page(), pk=pk)
-    return render(request, "persons/detail.html", {"person": person})
+    return render(request, "persons/detail.html", {"person": person, "alias_form": AliasForm()})
 
 
 @staff_required
@@ -110,6 +114,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 @permission_required("casualties.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@follow_merges
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=pk))
@@ -127,6 +132,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @permission_required("casualties.add_statuschange", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@follow_merges
 def person_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a status change; a forbidden move shows the service's reason and saves nothing."""
     person = get_object_or_404(Person.objects.select_related("conflict", "party"), pk=pk)

@@ -2,12 +2,19 @@
 ``person_update``, and changes status only through ``person_change_status``."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casualties.admin.base import ServiceErrorsMixin, adopt, model_values
 from casualties.admin.forms import PersonAddForm, PersonChangeForm
-from casualties.models import Person, StatusChange
-from casualties.services import person_change_status, person_create, person_update
+from casualties.models import Person, PersonAlias, StatusChange
+from casualties.services import (
+    person_alias_add,
+    person_alias_remove,
+    person_change_status,
+    person_create,
+    person_update,
+)
 
 DESCRIPTION = (
     "conflict",
@@ -55,6 +62,41 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
+class PersonAliasInline(admin.TabularInline):
+    """Other spellings of the name: added and removed through the alias services (which
+    refuse a duplicate), never edited in place — remove one and add the right spelling."""
+
+    model = PersonAlias
+    fields = ("name", "note", "created_by", "created_at")
+    readonly_fields = ("created_by", "created_at")
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def save_aliases(request, formset) -> None:
+    """Remove the rows ticked for deletion, then add the new ones, each through its service.
+
+    A refused spelling raises a ValidationError that names it; the admin shows the form again.
+    """
+    removed = [form.instance for form in formset.deleted_forms if form.instance.pk]
+    for alias in removed:
+        person_alias_remove(alias=alias, user=request.user)
+    added = []
+    for form in formset.extra_forms:
+        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+            continue
+        name, note = form.cleaned_data["name"], form.cleaned_data.get("note", "")
+        try:
+            added.append(
+                person_alias_add(person=formset.instance, name=name, note=note, user=request.user)
+            )
+        except ValidationError as error:
+            raise ValidationError([f"{name}: {message}" for message in error.messages]) from error
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], removed
+
+
 @admin.register(Person)
 class PersonAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     list_display = (
@@ -98,7 +140,13 @@ class PersonAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         return () if obj is None else ("status", "status_date")
 
     def get_inlines(self, request, obj):
-        return [] if obj is None else [StatusChangeInline]
+        return [] if obj is None else [PersonAliasInline, StatusChangeInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PersonAlias:
+            save_aliases(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_model(self, request, obj, form, change):
         values, extra = model_values(form), form.cleaned_data

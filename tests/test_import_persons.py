@@ -14,9 +14,11 @@ from casualties.audit import data_version
 from casualties.importing import rows as checks
 from casualties.importing.persons import FILE, persons_import
 from casualties.models import Person, StatusChange
+from casualties.transliteration import search_key, to_latin
 from tests.factories import ConflictFactory, PartyFactory, PersonFactory, UserFactory
 
 PersonEvent = apps.get_model("casualties", "PersonEvent")
+StatusChangeEvent = apps.get_model("casualties", "StatusChangeEvent")
 HEADER = "full_name,name_latin,status,status_date,is_civilian,date_of_birth,service_number\n"
 GOOD = [
     "Արամ Սարգսյան,,missing,2022-09-14,no,1999-03-01,SN-1\n",
@@ -181,6 +183,42 @@ def test_ten_thousand_rows_load_through_copy_under_the_importers_name(target):
     assert events.count() == 10_000
     contexts = list(events.values_list("pgh_context__metadata", flat=True).distinct())
     assert contexts == [{"user": clerk.pk, "command": "import_persons", "file": ""}]
+    change_events = StatusChangeEvent.objects.filter(pgh_obj__person__in=imported)
+    assert change_events.filter(pgh_label="insert", pgh_context=events[0].pgh_context).count() == (
+        10_000
+    )
+    person = imported.get(full_name="Person 123")
+    event = events.get(pgh_obj=person)
+    assert (event.full_name, event.search_key, event.status) == (
+        person.full_name, person.search_key, "missing",
+    )  # fmt: skip
+
+
+def test_after_an_import_edits_are_audited_again_row_by_row(target):
+    run(HEADER + GOOD[0], target)
+    person = Person.objects.get()
+    Person.objects.filter(pk=person.pk).update(rank="Sergeant")
+    PersonFactory(conflict=target["conflict"], party=target["party"], full_name="Later")
+
+    assert PersonEvent.objects.filter(pgh_obj=person, pgh_label="update").count() == 1
+    assert PersonEvent.objects.filter(full_name="Later", pgh_label="insert").count() == 1
+    assert PersonEvent.objects.filter(pgh_obj=person, pgh_label="insert").count() == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Արամ Ոսկանյան",
+        "Ոսկանյան-Ոսկան  Ու",
+        "Семёнов Фёдор",
+        "O'Neil  d'Arc",
+        "' Ամ",
+        "Ivan\tPetrov",
+    ],
+)
+def test_the_cached_transliteration_equals_the_projects(name):
+    assert checks.latin(name) == to_latin(name)
+    assert checks.name_search_key(name, "X Y") == search_key(name, "X Y")
 
 
 @pytest.mark.django_db(transaction=True)

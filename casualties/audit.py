@@ -15,6 +15,8 @@ import pghistory
 import pgtrigger
 from django.db import connections
 
+from config.replica import read_alias
+
 # Per row, but deferred to commit, and the transaction-local flag makes it one UPDATE per
 # transaction: the row lock on the version is held only while committing.
 BUMP_DATA_VERSION = """
@@ -51,8 +53,13 @@ def audited():
     return decorate
 
 
-def data_version(using: str = "default") -> tuple[int, object]:
-    """(version, when it last changed): changes whenever a write to tracked data commits."""
-    with connections[using].cursor() as cursor:
+def data_version(using: str | None = None) -> tuple[int, object]:
+    """(version, when it last changed): changes whenever a write to tracked data commits.
+
+    Read from the database the request reads its data from (a public read may use a replica,
+    config/replica.py), so the version names the data actually served, even behind a lagging
+    replica: a primary's newer version would otherwise label, and cache, older data.
+    """
+    with connections[using or read_alias()].cursor() as cursor:
         cursor.execute("SELECT version, changed_at FROM ledger_data_version")
         return cursor.fetchone()

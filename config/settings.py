@@ -5,6 +5,7 @@ SECRET_KEY     required when DEBUG is off.
 ALLOWED_HOSTS  comma-separated; defaults to localhost names when DEBUG is on.
 DATABASE_URL   postgres://user:pass@host:port/name; without it an embedded PostgreSQL under var/.
 DATABASE_POOL  "0" to turn psycopg's connection pool off (e.g. behind PgBouncer).
+DATABASE_REPLICA_URL  optional read replica for public reads (config/replica.py).
 LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, LOGIN_LOCKOUT_PARAMETERS, LOGIN_NUM_PROXIES
                login lockout (django-axes); see the README.
 """
@@ -151,6 +152,23 @@ if env_bool("DATABASE_POOL", default=True):
     # A short timeout: with the database down a request fails fast (503) instead of
     # queueing for psycopg_pool's default 30 seconds.
     DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 10, "timeout": 5}
+    # The pool checks a connection before lending it (one empty round trip): after a database
+    # restart the dead connections it holds are replaced instead of failing one request each.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Scale-out: with DATABASE_REPLICA_URL, public reads (anonymous and journalist GETs of the API
+# and the ledger pages) go to that read replica and everything else to the primary
+# (config/replica.py says which reads, and why).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    from config.routers import replica_database
+
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "config.replica.PublicReadMiddleware",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,10 +7,11 @@ ledger. Both run a fixed number of aggregate queries (``sql.py``) whatever the d
 import datetime
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connections
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Party
+from config.replica import read_alias
 from repatriation.ledger import discrepancies as d
 from repatriation.ledger import sql
 from repatriation.ledger.arithmetic import Returned, official_total, outstanding
@@ -36,7 +37,9 @@ EMPTY_CONFIRMED = {"identified": 0, "alive": [], "duplicates": []}
 
 
 def _rows(query: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the database router: ask it where this request reads (a public read
+    # may use the replica, config/replica.py).
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(query, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

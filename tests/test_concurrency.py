@@ -22,7 +22,7 @@ from casualties.roles import CLERK, VERIFIER
 from casualties.services import FORBIDDEN_MOVE, SAME_STATUS
 from repatriation.choices import HandoverState
 from repatriation.models import Handover, IdempotencyKey, Remains
-from repatriation.services import ALREADY_VERIFIED
+from repatriation.services import ALREADY_VERIFIED, VERIFIED_IS_FINAL
 from tests.api.conftest import token_client
 from tests.factories import (
     ConflictFactory,
@@ -278,6 +278,30 @@ def test_two_verifiers_at_once_on_the_page_one_wins_the_other_is_told_who(draft)
     assert next(r for r in responses if r.status_code == 302)["Location"] == (
         f"/handovers/{draft.pk}/"
     )
+
+
+def test_a_clerk_editing_a_draft_while_it_is_verified_is_kept_or_told_it_is_final(draft):
+    """Either the edit lands first and is verified with it, or it comes after and is refused
+    with a 409: never lost silently, never a 500."""
+    clerk, verifier = token_client(draft.entered_by), token_client(verifiers(1)[0])
+    url = f"{HANDOVERS}{draft.pk}/"
+
+    edit, verify = run_together(
+        [
+            lambda: clerk.patch(url, {"location": "Jermuk"}, format="json"),
+            lambda: verifier.post(f"{url}verify/"),
+        ]
+    )
+
+    assert verify.status_code == 200
+    draft.refresh_from_db()
+    assert draft.state == HandoverState.VERIFIED
+    if edit.status_code == 200:
+        assert draft.location == verify.json()["location"] == "Jermuk"
+    else:
+        assert edit.status_code == 409
+        assert edit.json()["detail"] == str(VERIFIED_IS_FINAL)
+        assert draft.location == verify.json()["location"] != "Jermuk"
 
 
 @pytest.fixture

@@ -13,6 +13,11 @@ class DeviceAdmin(TOTPDeviceAdmin):
 
     list_select_related = ["user"]
 
+    def get_urls(self):
+        # Without django-otp's extra pages: they only show a device's secret and QR code,
+        # which are hidden here (they answer 403 anyway).
+        return admin.ModelAdmin.get_urls(self)
+
 
 def register_device_admin():
     site = admin.site

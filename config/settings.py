@@ -8,6 +8,13 @@ DATABASE_POOL  "0" to turn psycopg's connection pool off (e.g. behind PgBouncer)
 DATABASE_REPLICA_URL  optional read replica for public reads (config/replica.py).
 LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, LOGIN_LOCKOUT_PARAMETERS, LOGIN_NUM_PROXIES
                login lockout (django-axes); see the README.
+CSRF_TRUSTED_ORIGINS, BEHIND_PROXY, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
+SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, SECURE_REFERRER_POLICY
+               HTTPS; all on by default with DEBUG off (see "HTTPS" below).
+SESSION_HOURS, SESSION_IDLE_MINUTES
+               a login's lifetime (8) and idle timeout (30); config/sessions.py.
+OTP_REQUIRED, OTP_ISSUER, OTP_THROTTLE_FACTOR
+               two-factor login for staff and admins, on unless DEBUG; config/otp.py.
 """
 
 import datetime

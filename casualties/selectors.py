@@ -69,13 +69,13 @@ def _key_matches(key: str) -> Q:
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
     """``persons`` whose names or aliases match ``text`` in any script (Սարգսյան, Саргсян and
     Sargsyan are one name), annotated with ``search_rank``: the best word similarity of the
-    person's key or any alias key. Nothing when ``text`` has no letters to compare.
+    person's key or any alias key. Nothing when ``text`` has no letter or digit to compare.
 
     A ``public`` search sees only names that may be published, and aliases only of those, so
     neither results, order nor counts tell the public anything about a hidden name.
     """
     key = search_key(text)
-    if not key:
+    if not any(char.isalnum() for char in key):
         return persons.none()
     if public:
         persons = persons.filter(name_public=True)

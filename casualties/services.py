@@ -249,7 +249,7 @@ def person_alias_add(*, person: Person, name: str, note: str = "", user=None) ->
     """
     alias = PersonAlias(person=person, name=name.strip(), note=note.strip(), created_by=user)
     alias.refresh_search_key()
-    if not alias.search_key:
+    if not any(char.isalnum() for char in alias.search_key):
         raise ValidationError({"name": ALIAS_NO_LETTERS})
     if alias.search_key in {search_key(person.full_name), search_key(person.name_latin)}:
         raise ValidationError({"name": ALIAS_IS_NAME})

@@ -6,12 +6,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from casualties.models import Person
 from casualties.selectors import name_search
 from casualties.services import person_alias_add
 from casualties.transliteration import search_key
-from tests.api.conftest import anonymous_api, api_for  # noqa: F401 (fixtures)
+from tests.api.conftest import token_client
 from tests.factories import ConflictFactory, PartyFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,23 @@ THREE_SPELLINGS = ["Սարգսյան", "Саргсян", "Sargsyan"]
 @pytest.fixture
 def world(db):
     return {"conflict": ConflictFactory(slug="sept-2022"), "arm": PartyFactory(code="ARM")}
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_for(request):
+    """An API client for ``anonymous``, ``journalist`` or ``clerk`` (a knox token each)."""
+
+    def make(role):
+        if role == "anonymous":
+            return APIClient()
+        return token_client(request.getfixturevalue(role))
+
+    return make
 
 
 def person(world, full_name, name_latin="", *, public=True):

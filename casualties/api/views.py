@@ -1,4 +1,7 @@
 from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -15,6 +18,7 @@ from casualties.filtersets import (
     SourceFilterSet,
     StatementFilterSet,
 )
+from casualties.merging import kept_person_id
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement
 from config.api.caching import conditional
 from config.api.roles import is_staff
@@ -82,6 +86,17 @@ class PersonViewSet(ResourceViewSet):
     # Ordering is part of PersonFilterSet: for the public it must not sort by hidden names.
     filter_backends = [DjangoFilterBackend]
     csv_name = "persons"
+
+    def retrieve(self, request, *args, **kwargs):
+        """A merged record's id answers 302 to the record it was merged into, for everyone:
+        ids are public, and the redirect says nothing else about either record."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            kept = kept_person_id(kwargs.get("pk"))
+            if kept is None:
+                raise
+            return redirect(reverse("api:person-detail", kwargs={"pk": kept}))
 
     @extend_schema(
         responses=serializers.StatusChangeStaffSerializer(many=True),

@@ -1,0 +1,143 @@
+"""Merging two records of one person: ``person_merge`` is the only way it is done."""
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from casualties.models import Person, PersonAlias, PersonMerge, StatusChange
+from casualties.transliteration import search_key
+
+MERGE_WITH_ITSELF = _("A record cannot be merged with itself.")
+MERGE_ACROSS_SCOPE = _("Only records of the same conflict and the same party can be merged.")
+MERGE_NEEDS_REASON = _("Write why these two records describe the same person.")
+MERGE_GONE = _("This record no longer exists (it may just have been merged).")
+MERGE_ALIAS_NOTE = _("Name of merged record #%(id)s")
+
+# Blank on the kept record → taken from the dropped one. Names and status are not: the kept
+# record's names stay its own (the dropped ones become aliases) and status is recomputed.
+FILLED_FIELDS = (
+    "rank",
+    "unit",
+    "home_region",
+    "date_of_birth",
+    "service_number",
+    "next_of_kin",
+    "contact",
+    "dna_reference",
+    "notes",
+)
+
+
+def kept_person_id(merged_id) -> int | None:
+    """The id a merged record's id now stands for, or None if it was never merged."""
+    if not str(merged_id).isdigit() or int(merged_id) > 2**63 - 1:
+        return None
+    return (
+        PersonMerge.objects.filter(merged_id=int(merged_id))
+        .values_list("person_id", flat=True)
+        .first()
+    )
+
+
+def person_merge_errors(*, keep: Person, drop: Person, reason: str) -> dict:
+    """The field errors a merge of these records would raise (empty when it may go ahead)."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [MERGE_NEEDS_REASON]
+    if keep.pk == drop.pk:
+        errors["drop"] = [MERGE_WITH_ITSELF]
+    elif (keep.conflict_id, keep.party_id) != (drop.conflict_id, drop.party_id):
+        errors["drop"] = [MERGE_ACROSS_SCOPE]
+    return errors
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
+    """Make ``drop`` part of ``keep`` and delete it; its id then redirects to ``keep``.
+
+    Status history, remains, releases and aliases move to ``keep``; ``drop``'s names become
+    aliases; ``keep``'s blank fields are filled from ``drop``; ``keep``'s current status is
+    recomputed from the merged history. The audit trail names ``user`` for every row changed.
+    """
+    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    # Both rows locked in id order, so two merges of overlapping pairs queue instead of
+    # deadlocking; the checks run again on the locked rows, which may have changed.
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update()
+        .filter(pk__in=[keep.pk, drop.pk])
+        .order_by("pk")
+    }
+    if keep.pk not in locked or drop.pk not in locked:
+        missing = "keep" if keep.pk not in locked else "drop"
+        raise ValidationError({missing: [MERGE_GONE]})
+    keep, drop = locked[keep.pk], locked[drop.pk]
+    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    with pghistory.context(user=getattr(user, "pk", None), merged_person=drop.pk):
+        _move_records(keep=keep, drop=drop)
+        _add_names_as_aliases(keep=keep, drop=drop, user=user)
+        _fill_blanks(keep=keep, drop=drop)
+        _recompute_status(keep)
+        keep.save()
+        PersonMerge.objects.filter(person=drop).update(person=keep)
+        PersonMerge.objects.create(
+            merged_id=drop.pk,
+            person=keep,
+            merged_name=drop.full_name,
+            reason=reason.strip(),
+            merged_by=user,
+        )
+        drop.delete()
+    return keep
+
+
+def _move_records(*, keep: Person, drop: Person) -> None:
+    from repatriation.models import ReleasedPerson, Remains
+
+    StatusChange.objects.filter(person=drop).update(person=keep)
+    Remains.objects.filter(person=drop).update(person=keep)
+    # A handover listing both records lists the person once.
+    ReleasedPerson.objects.filter(
+        person=drop, handover__in=ReleasedPerson.objects.filter(person=keep).values("handover")
+    ).delete()
+    ReleasedPerson.objects.filter(person=drop).update(person=keep)
+    PersonAlias.objects.filter(
+        person=drop, search_key__in=PersonAlias.objects.filter(person=keep).values("search_key")
+    ).delete()
+    PersonAlias.objects.filter(person=drop).update(person=keep)
+
+
+def _add_names_as_aliases(*, keep: Person, drop: Person, user) -> None:
+    """Each of ``drop``'s spellings that ``keep`` is not already found by becomes an alias."""
+    known = set(keep.aliases.values_list("search_key", flat=True))
+    known |= {search_key(keep.full_name), search_key(keep.name_latin)}
+    for name in (drop.full_name, drop.name_latin):
+        alias = PersonAlias(
+            person=keep, name=name, note=MERGE_ALIAS_NOTE % {"id": drop.pk}, created_by=user
+        )
+        alias.refresh_search_key()
+        if alias.search_key and alias.search_key not in known:
+            alias.save()
+            known.add(alias.search_key)
+
+
+def _fill_blanks(*, keep: Person, drop: Person) -> None:
+    for field in FILLED_FIELDS:
+        if getattr(keep, field) in ("", None) and getattr(drop, field) not in ("", None):
+            setattr(keep, field, getattr(drop, field))
+
+
+def _recompute_status(keep: Person) -> None:
+    latest = (
+        StatusChange.objects.filter(person=keep)
+        .order_by("-effective_date", "-recorded_at", "-id")
+        .only("status", "effective_date")
+        .first()
+    )
+    if latest is not None:
+        keep.status, keep.status_date = latest.status, latest.effective_date

@@ -14,6 +14,7 @@ from casualties.choices import PersonStatus
 from casualties.management.commands.generate_data import HAS_DATA, NOT_SYNTHETIC
 from casualties.models import Figure, Person, Statement, StatusChange
 from casualties.synthetic import NOTE, SYNTHETIC_MARK
+from casualties.transliteration import search_key
 from repatriation.choices import HandoverState, Identification, RemainsCondition
 from repatriation.models import Handover, Remains
 from tests.factories import ConflictFactory
@@ -92,6 +93,15 @@ def test_persons_cover_every_status_within_the_conflict_and_are_labelled(generat
     assert conflict.description.startswith(SYNTHETIC_MARK)
     two_step = StatusChange.objects.filter(person__in=persons).values("person")
     assert two_step.annotate(n=Count("id")).filter(n=2).exists()
+
+
+def test_search_keys_are_those_the_services_would_derive_from_the_names(generated):
+    persons = Person.objects.filter(conflict__slug="synthetic")
+    names = persons.values_list("full_name", "name_latin", "search_key")
+
+    wrong = [row for row in names if row[2] != search_key(row[0], row[1])]
+    assert wrong == []
+    assert persons.exclude(search_key="").count() == 200
 
 
 def test_case_numbers_are_unique_and_carry_their_handovers_date(generated):

@@ -23,7 +23,12 @@ from casualties.duplicates import (
     duplicate_candidates,
 )
 from casualties.forms import place_errors
-from casualties.merging import kept_person_id, person_merge, person_merge_errors
+from casualties.merging import (
+    MERGE_NEEDS_REASON,
+    kept_person_id,
+    person_merge,
+    person_merge_errors,
+)
 from casualties.models import Conflict, Party, Person
 from casualties.transliteration import search_key
 from config.staff import staff_required
@@ -163,6 +168,7 @@ class MergeForm(forms.Form):
         label=_("Why are these the same person?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": MERGE_NEEDS_REASON},
     )
 
 

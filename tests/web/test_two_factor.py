@@ -239,3 +239,24 @@ def test_a_code_step_left_too_long_starts_over(client, clerk):
 
     assert (response.status_code, response["Location"]) == (302, LOGIN)
     assert "_auth_user_id" not in client.session
+
+
+def test_the_code_and_setup_steps_take_a_fixed_number_of_queries(
+    client, clerk, verifier, django_assert_max_num_queries
+):
+    device = device_for(clerk)
+    log_in(client, clerk)
+    right = code(device)
+    # session, pending user, device
+    with django_assert_max_num_queries(3):
+        assert client.get(CODE).status_code == 200
+    # The same, the device locked and saved, then the login: a new session, the user's
+    # last_login, django-axes' log, each write with its audit context.
+    with django_assert_max_num_queries(21):
+        assert client.post(CODE, {"otp_token": right}).status_code == 302
+    client.post("/accounts/logout/")
+    log_in(client, verifier)
+    # session, pending user, confirmed device (none), device being enrolled (created), its user
+    for _ in range(2):
+        with django_assert_max_num_queries(5):
+            assert client.get(SETUP).status_code == 200

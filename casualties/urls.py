@@ -9,7 +9,9 @@ urlpatterns = [
     path("persons/new/", views.person_new, name="person_new"),
     path("persons/lookup/", views.person_lookup, name="person_lookup"),
     path("persons/import/", import_views.person_import_new, name="person_import"),
-    path("persons/import/<int:pk>/", import_views.person_import_detail, name="person_import_detail"),
+    path(
+        "persons/import/<int:pk>/", import_views.person_import_detail, name="person_import_detail"
+    ),
     path(
         "persons/import/<int:pk>/status/",
         import_views.person_import_status,

@@ -90,12 +90,14 @@ def _skipped_triggers() -> list[str]:
 
 def _copy(cursor, rows: Sequence[tuple], progress: Callable[[int], None] | None) -> None:
     cursor.execute(CREATE_STAGING)
-    with cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for start in range(0, len(rows), CHUNK):
+    # One COPY per chunk: while a COPY is open its connection can run nothing else, and the
+    # progress callback may write on this same connection between chunks.
+    for start in range(0, len(rows), CHUNK):
+        with cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in rows[start : start + CHUNK]:
                 copy.write_row(row)
-            if progress:
-                progress(min(start + CHUNK, len(rows)))
+        if progress:
+            progress(min(start + CHUNK, len(rows)))
 
 
 def load_rows(

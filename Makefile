@@ -7,7 +7,7 @@ TESTENV := DJANGO_SETTINGS_MODULE=config.test_settings
 # The browser tests drive this Chromium (Debian's package); none is downloaded.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup migrate demo lint browser db-stop clean
+.PHONY: run test setup migrate demo lint browser db-stop clean backup restore outage
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -52,3 +52,18 @@ db-stop: setup
 
 clean: db-stop
 	rm -rf var/pg
+
+# Back up the database (the embedded one, or DATABASE_URL's) to var/backups/ledger-<UTC time>.dump.
+backup: setup
+	$(DEV) $(BIN)/python manage.py backup
+
+# Replace the database's contents with a backup: make restore FILE=var/backups/ledger-….dump
+# It asks first; YES=1 answers for scripts. Stop the app while it runs.
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/ledger-….dump [YES=1]"; exit 1; }
+	$(DEV) $(BIN)/python manage.py restore "$(FILE)" $(if $(YES),--yes)
+
+# Stop a private PostgreSQL (var/pg-outage, never the shared var/pg) for 10 s under a write
+# load: every answer must be 2xx or a 503, every 2xx stored whole, nothing half-written.
+outage: setup
+	$(BIN)/python bench/outage.py

@@ -125,6 +125,13 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(remains_count=Count("remains"))
 
+    def has_delete_permission(self, request, obj=None):
+        # A clerk may drop a draft; a verified handover is evidence (DESIGN §5): only an
+        # admin removes one.
+        if obj is not None and not _is_draft(obj) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("remains logged"), ordering="remains_count")
     def remains_count(self, handover):
         return handover.remains_count

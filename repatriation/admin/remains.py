@@ -63,6 +63,13 @@ class RemainsAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # remains are logged with their handover (handover_create)
 
+    def has_delete_permission(self, request, obj=None):
+        # As for handovers: the remains of a verified handover are removed by an admin only.
+        verified = obj is not None and obj.handover.state == HandoverState.VERIFIED
+        if verified and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.handover.state == HandoverState.VERIFIED:
             return ("handover", "case_number", "condition")

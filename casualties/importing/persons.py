@@ -43,6 +43,7 @@ class ImportResult:
     dry_run: bool = False
     skip_invalid: bool = False
     seconds: float = 0.0
+    check_seconds: float = 0.0
 
     @property
     def refused(self) -> bool:
@@ -112,6 +113,22 @@ def _check(text: str, result: ImportResult, progress: Progress | None) -> _Colle
     return collector
 
 
+def _load(rows: list[tuple], *, conflict, party, user, file_name, progress) -> int:
+    user_id = getattr(user, "pk", None)
+    with (
+        transaction.atomic(),
+        pghistory.context(user=user_id, command="import_persons", file=file_name),
+    ):
+        return load_rows(
+            rows,
+            conflict_id=conflict.pk,
+            party_id=party.pk,
+            user_id=user_id,
+            note=SOURCE_NOTE % {"name": file_name or "a person list"},
+            progress=progress and (lambda done: progress("loading", done, len(rows))),
+        )
+
+
 def persons_import(
     *,
     file,
@@ -133,25 +150,18 @@ def persons_import(
         result.errors.append(checks.RowError(1, FILE, str(NOT_UTF8)))
         return result
     collector = _check(text, result, progress)
+    result.check_seconds = time.perf_counter() - started
     if collector is not None:
         result.valid = len(collector.clean)
-        if result.rejected:
-            result.rejects_csv = collector.rejects.getvalue()
-    if collector is None or result.refused or dry_run or not result.valid:
-        result.seconds = time.perf_counter() - started
-        return result
-    note = SOURCE_NOTE % {"name": file_name or "a person list"}
-    with (
-        transaction.atomic(),
-        pghistory.context(user=getattr(user, "pk", None), command="import_persons", file=file_name),
-    ):
-        result.imported = load_rows(
+        result.rejects_csv = collector.rejects.getvalue() if result.rejected else ""
+    if collector is not None and result.valid and not (result.refused or dry_run):
+        result.imported = _load(
             collector.clean,
-            conflict_id=conflict.pk,
-            party_id=party.pk,
-            user_id=getattr(user, "pk", None),
-            note=note,
-            progress=progress and (lambda done: progress("loading", done, len(collector.clean))),
+            conflict=conflict,
+            party=party,
+            user=user,
+            file_name=file_name,
+            progress=progress,
         )
     result.seconds = time.perf_counter() - started
     return result

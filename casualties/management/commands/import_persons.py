@@ -111,6 +111,7 @@ class Command(BaseCommand):
         count = 0 if result.refused else (result.valid if result.dry_run else result.imported)
         self.stdout.write(
             f"{result.total:,} rows read, {verb} {count:,}, rejected {result.rejected:,}, "
-            f"{result.error_count:,} errors; {result.seconds:.2f} s, "
+            f"{result.error_count:,} errors; {result.seconds:.2f} s "
+            f"(reading and checking {result.check_seconds:.2f} s), "
             f"{result.rows_per_second:,.0f} rows/s."
         )

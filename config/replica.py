@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 REPLICA_DB_ALIAS = "replica"
 PUBLIC_PREFIXES = ("/api/", "/ledger/")
 READ_METHODS = ("GET", "HEAD")
+_END = object()
 
 
 @dataclass
@@ -76,8 +77,27 @@ class PublicReadMiddleware:
     def __call__(self, request):
         if not is_public_read(request):
             return self.get_response(request)
-        token = _public_read.set(PublicRead(request))
+        state = PublicRead(request)
+        token = _public_read.set(state)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             _public_read.reset(token)
+        if response.streaming:
+            # A CSV export's rows are read while the server sends it, after this returns.
+            response.streaming_content = _reading_as(state, response.streaming_content)
+        return response
+
+
+def _reading_as(state: PublicRead, chunks):
+    """The chunks, each produced as part of the public read ``state``."""
+    chunks = iter(chunks)
+    while True:
+        token = _public_read.set(state)
+        try:
+            chunk = next(chunks, _END)
+        finally:
+            _public_read.reset(token)
+        if chunk is _END:
+            return
+        yield chunk

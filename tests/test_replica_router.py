@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connections
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -86,6 +87,18 @@ def test_an_anonymous_api_read_comes_from_the_replica(replica_routing, person):
     # The primary only counted the request for the rate limit and stored the cached answer.
     assert '"casualties_person"' not in sql(primary)
     assert "api_throttle" in sql(primary)
+
+
+@integration
+def test_an_anonymous_csv_export_streams_from_the_replica(replica_routing, person):
+    with captured() as (primary, replica):
+        response = APIClient().get(PERSONS, {"format": "csv"})
+        body = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200
+    assert person.full_name in body
+    assert '"casualties_person"' in sql(replica)
+    assert '"casualties_person"' not in sql(primary)
 
 
 @integration
@@ -162,7 +175,7 @@ def test_reads_after_a_write_in_a_public_request_use_the_primary(replica_routing
         Party.objects.count()
         Party.objects.create(code="NEW", name="New party")
         Party.objects.filter(code="NEW").count()
-        return None
+        return HttpResponse()
 
     request = RequestFactory().get(PERSONS)
     request.user = AnonymousUser()
@@ -186,6 +199,7 @@ def public_state(user):
         seen["before"] = read_alias()
         ReplicaRouter().db_for_write(Party)
         seen["after"] = read_alias()
+        return HttpResponse()
 
     PublicReadMiddleware(view)(request)
     return seen

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from config import otp
+from config.api.roles import is_staff
 
 WRONG_CODE = _("That code is not right. Type the six digits your app shows now.")
 THROTTLED = _(
@@ -53,7 +54,10 @@ def finish(request, user, device):
     safe = url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(next_url if next_url and safe else resolve_url(settings.LOGIN_REDIRECT_URL))
+    if next_url and safe:
+        return redirect(next_url)
+    # Clerks and verifiers start on the handovers, Django admins outside those groups in the admin.
+    return redirect(resolve_url(settings.LOGIN_REDIRECT_URL) if is_staff(user) else "admin:index")
 
 
 def second_step(view):

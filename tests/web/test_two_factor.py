@@ -14,7 +14,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from config.otp_views import WRONG_CODE
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 from tests.web.test_auth import assert_no_inline_code
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +260,13 @@ def test_the_code_and_setup_steps_take_a_fixed_number_of_queries(
     for _ in range(2):
         with django_assert_max_num_queries(5):
             assert client.get(SETUP).status_code == 200
+
+
+def test_a_django_admin_outside_the_ledger_groups_lands_in_the_admin(client):
+    staff = UserFactory(username="auditor", is_staff=True)
+    device = device_for(staff)
+    log_in(client, staff)
+
+    response = client.post(CODE, {"otp_token": code(device)})
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")

@@ -216,3 +216,16 @@ def test_a_search_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         response = anonymous_api.get(URL, {"q": "Sargsyan"})
     assert response.json()["count"] == 24
+
+
+def test_a_registry_search_costs_a_fixed_number_of_queries(
+    client, clerk, world, people, django_assert_max_num_queries
+):
+    for number in range(20):
+        person(world, f"Sargsyan Number{number}")
+    client.force_login(clerk)
+    # session, user, groups/perms, the aliases that match, count, page, conflicts and
+    # parties for the filter lists.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("casualties:person_list"), {"q": "Sargsyan"})
+    assert response.context["page"].paginator.count == 24

@@ -251,8 +251,9 @@ def test_the_code_and_setup_steps_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         assert client.get(CODE).status_code == 200
     # The same, the device locked and saved, then the login: a new session, the user's
-    # last_login, django-axes' log, each write with its audit context.
-    with django_assert_max_num_queries(21):
+    # last_login, django-axes' log, each write with its audit context; the user's groups
+    # (where to land).
+    with django_assert_max_num_queries(22):
         assert client.post(CODE, {"otp_token": right}).status_code == 302
     client.post("/accounts/logout/")
     log_in(client, verifier)

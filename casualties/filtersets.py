@@ -1,8 +1,12 @@
 """One FilterSet per resource, shared by the API and the staff pages."""
 
+import datetime
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement
@@ -10,10 +14,32 @@ from casualties.selectors import SEARCH_RANK, name_search
 from config.api.roles import is_staff
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC.
+
+    ISO 8601 and Python allow UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: a
+    moment like ``…T20:00+19:18`` is valid input, so it is converted rather than refused
+    (and one beyond year 1 or 9999 in UTC is an invalid value, not a crash).
+    """
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """``updated_since=<ISO datetime>``: rows created or changed since, for readers who sync."""
 
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
 
 class ConflictFilterSet(UpdatedSinceFilterSet):
@@ -127,7 +153,7 @@ class PersonFilterSet(UpdatedSinceFilterSet):
     region = django_filters.CharFilter(field_name="home_region", lookup_expr="icontains")
     status_date_after = django_filters.DateFilter(field_name="status_date", lookup_expr="gte")
     status_date_before = django_filters.DateFilter(field_name="status_date", lookup_expr="lte")
-    q = django_filters.CharFilter(method="search", label=_("Name"))
+    q = django_filters.CharFilter(method="search", label=_("Name"), max_length=200)
     ordering = PersonOrderingFilter(fields=("name_latin", "status_date", "updated_at", "id"))
 
     class Meta:

@@ -46,6 +46,8 @@ MIN_SUBSTRING = 3
 # Shorter words are matched only as substrings: "aram" is 0.6 word-similar to "araqelyan",
 # so the similarity of a short word finds more noise than misspellings, and slowly.
 MIN_FUZZY = 5
+# A name has a few words; more only add index look-ups (a pasted paragraph would add hundreds).
+MAX_WORDS = 6
 
 
 class WordSimilar(Func):
@@ -75,7 +77,7 @@ def _key_matches(key: str) -> Q:
 
     Word by word, not the whole key at once: "aram sargsyan" is then an intersection of two
     index look-ups, instead of a similarity computed for every Sargsyan and every Aram."""
-    words = [word for word in key.split() if len(word) >= MIN_SUBSTRING] or [key]
+    words = [word for word in key.split() if len(word) >= MIN_SUBSTRING][:MAX_WORDS] or [key]
     matches = Q()
     for word in words:
         matches &= _word_matches(word)

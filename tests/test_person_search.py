@@ -163,6 +163,13 @@ def test_a_query_with_no_letters_finds_nothing_and_is_no_error(anonymous_api, pe
     assert response.json()["count"] == 0
 
 
+def test_an_overlong_query_is_a_field_error_not_a_slow_search(anonymous_api, people):
+    response = anonymous_api.get(URL, {"q": "Sargsyan " * 30})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["q"]
+
+
 def test_the_csv_carries_the_search_in_rank_order(anonymous_api, people):
     response = anonymous_api.get(URL, {"q": "Саргсян", "format": "csv"})
 

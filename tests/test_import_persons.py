@@ -13,6 +13,7 @@ from django.utils import timezone
 from casualties.audit import data_version
 from casualties.importing import rows as checks
 from casualties.importing.persons import FILE, persons_import
+from casualties.management.commands.import_persons import ProgressBar
 from casualties.models import Person, StatusChange
 from casualties.transliteration import search_key, to_latin
 from tests.factories import ConflictFactory, PartyFactory, PersonFactory, UserFactory
@@ -300,3 +301,21 @@ def test_the_command_names_an_unknown_conflict_or_party(target, tmp_path, args, 
 
     with pytest.raises(CommandError, match=message):
         call_command("import_persons", str(path), *args)
+
+
+def test_the_command_says_when_it_cannot_read_the_file(target, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_persons", str(tmp_path / "absent.csv"), "--conflict=sept-2022",
+                     "--party=ARM")  # fmt: skip
+
+
+def test_off_a_terminal_the_progress_bar_prints_plain_lines():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, width=10, every=0)
+
+    bar("checking", 5_000, 20_000)
+    bar("loading", 20_000, 20_000)
+
+    assert stream.getvalue() == (
+        "checking [##--------]     5,000/20,000\nloading  [##########]    20,000/20,000\n"
+    )

@@ -6,6 +6,7 @@ import io
 import threading
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,6 +15,7 @@ from casualties.models import Person, PersonImport, StatusChange
 from tests.factories import ConflictFactory, PartyFactory
 from tests.web.html import unlabelled_fields
 
+PersonEvent = apps.get_model("casualties", "PersonEvent")
 HEADER = "full_name,status,status_date,service_number\n"
 GOOD = "Արամ Սարգսյան,missing,2022-09-14,SN-1\nИван Петров,killed,2022-09-13,\n"
 BAD = ",missing,2022-09-14,\nՀայկ Ավետիսյան,lost,2022-09-14,\n"
@@ -199,6 +201,8 @@ def test_in_the_background_the_thread_imports_and_records_progress(client, setti
     job = PersonImport.objects.get()
     assert (job.state, job.imported, job.processed_rows) == ("done", 25_000, 25_000)
     assert Person.objects.count() == 25_000
+    contexts = PersonEvent.objects.values_list("pgh_context__metadata", flat=True).distinct()
+    assert [context["user"] for context in contexts] == [clerk.pk]
 
 
 def _recording(started):

@@ -60,24 +60,7 @@ def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
     aliases; ``keep``'s blank fields are filled from ``drop``; ``keep``'s current status is
     recomputed from the merged history. The audit trail names ``user`` for every row changed.
     """
-    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
-    if errors:
-        raise ValidationError(errors)
-    # Both rows locked in id order, so two merges of overlapping pairs queue instead of
-    # deadlocking; the checks run again on the locked rows, which may have changed.
-    locked = {
-        person.pk: person
-        for person in Person.objects.select_for_update()
-        .filter(pk__in=[keep.pk, drop.pk])
-        .order_by("pk")
-    }
-    if keep.pk not in locked or drop.pk not in locked:
-        missing = "keep" if keep.pk not in locked else "drop"
-        raise ValidationError({missing: [MERGE_GONE]})
-    keep, drop = locked[keep.pk], locked[drop.pk]
-    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
-    if errors:
-        raise ValidationError(errors)
+    keep, drop = _lock_pair(keep=keep, drop=drop, reason=reason)
     with pghistory.context(user=getattr(user, "pk", None), merged_person=drop.pk):
         _move_records(keep=keep, drop=drop)
         _add_names_as_aliases(keep=keep, drop=drop, user=user)
@@ -94,6 +77,25 @@ def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
         )
         drop.delete()
     return keep
+
+
+def _lock_pair(*, keep: Person, drop: Person, reason: str) -> tuple[Person, Person]:
+    """Both rows, fresh and locked, once the merge is known to be allowed."""
+    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    # Locked in id order, so two merges of overlapping pairs queue instead of deadlocking;
+    # the checks run again on the locked rows, which may have changed meanwhile.
+    locked = Person.objects.select_for_update().filter(pk__in=[keep.pk, drop.pk]).order_by("pk")
+    found = {person.pk: person for person in locked}
+    for field, person in (("keep", keep), ("drop", drop)):
+        if person.pk not in found:
+            raise ValidationError({field: [MERGE_GONE]})
+    keep, drop = found[keep.pk], found[drop.pk]
+    errors = person_merge_errors(keep=keep, drop=drop, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    return keep, drop
 
 
 def _move_records(*, keep: Person, drop: Person) -> None:

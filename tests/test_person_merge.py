@@ -11,6 +11,7 @@ from django.urls import reverse
 from casualties.duplicates import DOB_BONUS, SERVICE_NUMBER_BONUS, duplicate_candidates
 from casualties.merging import (
     MERGE_ACROSS_SCOPE,
+    MERGE_GONE,
     MERGE_NEEDS_REASON,
     MERGE_WITH_ITSELF,
     person_merge,
@@ -257,6 +258,14 @@ def test_invalid_merges_are_refused_and_change_nothing(
     after = (Person.objects.count(), StatusChange.objects.count(), PersonAlias.objects.count())
     assert after == before
     assert not PersonMerge.objects.exists()
+
+
+def test_merging_a_record_already_merged_is_refused(records, clerk):
+    merge(records, clerk)
+    with pytest.raises(ValidationError) as error:
+        merge(records, clerk)
+    assert error.value.message_dict["drop"] == [str(MERGE_GONE)]
+    assert PersonMerge.objects.count() == 1
 
 
 def test_the_ledger_counts_the_merged_person_once(records, clerk, scope):

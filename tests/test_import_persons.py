@@ -154,6 +154,21 @@ def test_a_bad_header_is_one_clear_error(target, text, message):
     assert not Person.objects.exists()
 
 
+def test_a_nul_character_is_a_cell_error_not_a_database_error(target):
+    result = run(HEADER + "Ar\x00am,,missing,2022-09-14,,,\n" + GOOD[0], target, skip_invalid=True)
+
+    assert error_triples(result) == [(2, "full_name", str(checks.NUL_CHARACTER))]
+    assert list(Person.objects.values_list("full_name", flat=True)) == ["Արամ Սարգսյան"]
+
+
+def test_a_cell_too_large_for_the_csv_reader_stops_the_file_at_its_line(target):
+    huge = '"' + "x" * 200_000 + '",,missing,2022-09-14,,,\n'
+    result = run(HEADER + GOOD[0] + huge + GOOD[1], target, skip_invalid=True)
+
+    assert error_triples(result) == [(3, FILE, "field larger than field limit (131072)")]
+    assert result.refused and not Person.objects.exists()
+
+
 def test_a_file_that_is_not_utf8_is_refused(target):
     result = persons_import(file=io.BytesIO("Արամ".encode("utf-16")), **target)
 

@@ -46,6 +46,7 @@ FUTURE_DATE = _("The status date cannot be in the future.")
 BAD_BOOLEAN = _("“%(value)s” is not true/false (also 1/0, yes/no).")
 TOO_LONG = _("At most %(max)d characters (this has %(length)d).")
 WRONG_CELLS = _("This row has %(found)d cells where the header has %(expected)d: shifted columns?")
+NUL_CHARACTER = _("The cell contains a NUL character, which text cannot hold.")
 ROW = "(row)"
 
 
@@ -147,6 +148,8 @@ class RowChecker:
         return self._clean(line, values), []
 
     def _problem(self, name: str, value: str):
+        if "\x00" in value:
+            return NUL_CHARACTER
         if not value:
             return REQUIRED_VALUE if name in REQUIRED else None
         if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]:

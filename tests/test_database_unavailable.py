@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
 from django.test import RequestFactory
 
 from config.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, server_error
@@ -124,3 +124,25 @@ def test_any_other_error_stays_a_500(exc):
 
     assert response.status_code == 500
     assert b"a bug" not in response.content and b"duplicate key" not in response.content
+
+
+def test_the_pool_replaces_connections_that_a_database_restart_cut(transactional_db, client):
+    """As after a restart: every pooled connection is dead. The pool's check (CONN_HEALTH_CHECKS)
+    finds it out before lending one, so the next request gets a fresh connection, not a 503."""
+    assert client.get("/healthz").status_code == 200
+    # Back to the pool, as a served request's connection is when it ends (the test client keeps
+    # it for the test's sake).
+    connection.close()
+    params = connection.get_connection_params()
+    server = {key: params[key] for key in ("host", "port", "user", "dbname") if params.get(key)}
+    with psycopg.connect(**server, autocommit=True) as admin:
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert cut >= 1
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

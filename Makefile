@@ -45,6 +45,7 @@ test: lint browser
 	$(TESTENV) $(BIN)/python manage.py check
 	$(TESTENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	$(BIN)/python bench/outage.py
 
 # Stop the embedded PostgreSQL (it keeps running between commands otherwise).
 db-stop: setup
@@ -65,5 +66,6 @@ restore: setup
 
 # Stop a private PostgreSQL (var/pg-outage, never the shared var/pg) for 10 s under a write
 # load: every answer must be 2xx or a 503, every 2xx stored whole, nothing half-written.
+# About 45 s; `make test` runs it after pytest.
 outage: setup
 	$(BIN)/python bench/outage.py

@@ -20,6 +20,8 @@ The instance is stopped and its data deleted at the end, whatever happened.
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -247,6 +249,20 @@ def report(drill: Drill, args, times: dict, checks: list) -> None:
         print(f"  [{'ok' if passed else 'FAIL'}] {label} ({detail})")
 
 
+def prepare(marks: dict) -> tuple[subprocess.Popen, Drill, str]:
+    """The private database, migrated and seeded, and gunicorn serving it."""
+    socket_dir = start_instance()
+    env = app_env(socket_dir)
+    marks["cluster"] = time.monotonic()
+    token = set_up(env, socket_dir)
+    marks["migrate and seed"] = time.monotonic()
+    port = free_port()
+    server = serve(env, port)
+    marks["gunicorn"] = time.monotonic()
+    drill = Drill(base=f"http://127.0.0.1:{port}", token=token, run=f"{time.time():.0f}")
+    return server, drill, socket_dir
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--outage", type=float, default=10)
@@ -254,36 +270,28 @@ def main() -> int:
     parser.add_argument("--after", type=float, default=10)
     parser.add_argument("--writers", type=int, default=4)
     args = parser.parse_args()
-    began = time.monotonic()
-    server = None
+    marks = {"began": time.monotonic()}
+    server, checks = None, []
     try:
-        socket_dir = start_instance()
-        env = app_env(socket_dir)
-        clustered = time.monotonic()
-        token = set_up(env, socket_dir)
-        seeded = time.monotonic()
-        port = free_port()
-        server = serve(env, port)
-        ready = time.monotonic()
-        drill = Drill(base=f"http://127.0.0.1:{port}", token=token, run=f"{time.time():.0f}")
+        server, drill, socket_dir = prepare(marks)
         times = run_load(drill, args, socket_dir)
         checks = check(drill, stored_handovers(socket_dir, drill.run), times)
         report(drill, args, times, checks)
-        phases = (clustered - began, seeded - clustered, ready - seeded)
-        print(
-            "  set-up: cluster {:.0f} s, migrate and seed {:.0f} s, gunicorn {:.0f} s".format(
-                *phases
-            )
-        )
         if not all(passed for _label, passed, _detail in checks):
             print("\nThe end of gunicorn's log:\n" + log_tail())
     finally:
         if server is not None:
-            os.killpg(server.pid, 15)
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         remove_instance()
-    print(f"  whole drill, set-up and clean-up included: {time.monotonic() - began:.0f} s")
-    return 0 if all(passed for _label, passed, _detail in checks) else 1
+    steps = list(marks.items())
+    phases = ", ".join(
+        f"{name} {at - before:.0f} s"
+        for (_, before), (name, at) in zip(steps, steps[1:], strict=False)
+    )
+    print(f"  set-up: {phases}")
+    print(f"  whole drill, set-up and clean-up included: {time.monotonic() - marks['began']:.0f} s")
+    return 0 if checks and all(passed for _label, passed, _detail in checks) else 1
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ def app_env(socket_dir: str) -> dict:
     host = urllib.parse.quote(socket_dir, safe="")
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECRET_KEY": "outage-drill-only",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -101,7 +102,7 @@ def set_up(env: dict, socket_dir: str) -> str:
     done = subprocess.run(
         [PYTHON, "-c", SET_UP],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env=env,
         capture_output=True,
         text=True,
     )
@@ -131,10 +132,11 @@ def free_port() -> int:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    gunicorn = [ROOT / ".venv/bin/gunicorn", "config.wsgi", "-w", "3", "--timeout", "60"]
+    # No control socket: its default path is one per user, and another gunicorn may hold it.
+    gunicorn = [ROOT / ".venv/bin/gunicorn", "config.wsgi", "-w", "3", "--no-control-socket"]
     log = open(PGDATA / "gunicorn.log", "w")  # noqa: SIM115 (closed with the instance)
     server = subprocess.Popen(
-        [*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [*gunicorn, "--timeout", "60", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
         start_new_session=True,

@@ -33,6 +33,9 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class ImportResult:
+    """What an import found and did: rows read, valid, imported and rejected, the first
+    ``MAX_ERRORS`` errors (all counted), the rejects CSV, and the time taken."""
+
     total: int = 0
     imported: int = 0
     rejected: int = 0

@@ -110,17 +110,21 @@ def _candidate_page(filters: dict, number: int):
 
 
 def _with_persons(candidates) -> list[dict]:
+    """Each pair with both records, in one query; a pair whose record was merged or deleted
+    since the candidates were read is left out."""
     ids = {c.a_id for c in candidates} | {c.b_id for c in candidates}
     persons = Person.objects.select_related("conflict", "party").in_bulk(ids)
-    return [
-        {
-            "c": c,
-            "a": persons[c.a_id],
-            "b": persons[c.b_id],
-            "pair": (persons[c.a_id], persons[c.b_id]),
-        }
-        for c in candidates
-    ]
+    pairs = [(c, persons.get(c.a_id), persons.get(c.b_id)) for c in candidates]
+    return [{"c": c, "a": a, "b": b, "pair": (a, b)} for c, a, b in pairs if a and b]
+
+
+def _filters(form: DuplicateFilterForm) -> dict:
+    data = form.cleaned_data if form.is_bound else {}
+    return {
+        "conflict_id": getattr(data.get("conflict"), "pk", None),
+        "party_id": getattr(data.get("party"), "pk", None),
+        "name_key": search_key(data.get("name", "")),
+    }
 
 
 @staff_required
@@ -131,14 +135,8 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     form = DuplicateFilterForm(request.GET or None)
     page, rows, too_many = None, [], False
     if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        filters = {
-            "conflict_id": getattr(data.get("conflict"), "pk", None),
-            "party_id": getattr(data.get("party"), "pk", None),
-            "name_key": search_key(data.get("name", "")),
-        }
         try:
-            page = _candidate_page(filters, _page_number(request))
+            page = _candidate_page(_filters(form), _page_number(request))
         except TooManyCandidates:
             too_many = True
         else:

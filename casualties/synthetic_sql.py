@@ -271,6 +271,10 @@ DELETE_CONFLICT_DATA = (
     "DELETE FROM repatriation_agreement WHERE conflict_id = %(conflict)s",
     """DELETE FROM casualties_statuschange AS sc USING casualties_person AS p
        WHERE sc.person_id = p.id AND p.conflict_id = %(conflict)s""",
+    """DELETE FROM casualties_personalias AS a USING casualties_person AS p
+       WHERE a.person_id = p.id AND p.conflict_id = %(conflict)s""",
+    """DELETE FROM casualties_personmerge AS m USING casualties_person AS p
+       WHERE m.person_id = p.id AND p.conflict_id = %(conflict)s""",
     "DELETE FROM casualties_person WHERE conflict_id = %(conflict)s",
     """DELETE FROM casualties_figure AS f USING casualties_statement AS s
        WHERE f.statement_id = s.id AND s.conflict_id = %(conflict)s""",

@@ -12,7 +12,8 @@ from django.db.models import Count, F
 
 from casualties.choices import PersonStatus
 from casualties.management.commands.generate_data import HAS_DATA, NOT_SYNTHETIC
-from casualties.models import Figure, Person, Statement, StatusChange
+from casualties.models import Figure, Person, PersonAlias, Statement, StatusChange
+from casualties.services import person_alias_add
 from casualties.synthetic import NOTE, SYNTHETIC_MARK
 from casualties.transliteration import search_key
 from repatriation.choices import HandoverState, Identification, RemainsCondition
@@ -197,6 +198,15 @@ def test_replace_generates_the_same_data_again_from_the_same_seed(generated):
     assert snapshot() == first
     assert not first_ids & set(Person.objects.values_list("id", flat=True))
     assert "previous data deleted" in out
+
+
+def test_replace_also_deletes_the_aliases_of_the_persons_it_deletes(generated):
+    person_alias_add(person=Person.objects.filter(conflict__slug="synthetic").first(), name="X")
+
+    generate(replace=True)
+
+    assert not PersonAlias.objects.exists()
+    assert counts()["Person"] == 200
 
 
 def test_tiny_and_empty_sizes_still_load(db, settings):

@@ -12,6 +12,7 @@ from casualties.services import (
     statement_update,
     status_date_error,
 )
+from config.api.fields import NamedRelatedField
 
 STATUS_NOT_PATCHABLE = _(
     "The status changes only by recording a status change: POST it to %(url)s."
@@ -31,7 +32,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    party = serializers.SlugRelatedField(
+    party = NamedRelatedField(
         slug_field="code", queryset=Party.objects.all(), allow_null=True, required=False
     )
 
@@ -41,7 +42,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class FigureSerializer(serializers.ModelSerializer):
-    subject_party = serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all())
+    subject_party = NamedRelatedField(slug_field="code", queryset=Party.objects.all())
 
     class Meta:
         model = Figure
@@ -73,8 +74,8 @@ class StatementSerializer(serializers.ModelSerializer):
     """A statement with its figures, written together: any invalid figure saves nothing.
     On PATCH a ``figures`` list replaces all the statement's figures."""
 
-    conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
-    source = serializers.SlugRelatedField(slug_field="name", queryset=Source.objects.all())
+    conflict = NamedRelatedField(slug_field="slug", queryset=Conflict.objects.all())
+    source = NamedRelatedField(slug_field="name", queryset=Source.objects.all())
     figures = FigureSerializer(many=True, allow_empty=False)
 
     class Meta:
@@ -169,8 +170,8 @@ class PersonStaffSerializer(serializers.ModelSerializer):
     ``status_date`` (its first StatusChange); afterwards the status moves only through
     ``persons/{id}/status/``."""
 
-    conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
-    party = serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all())
+    conflict = NamedRelatedField(slug_field="slug", queryset=Conflict.objects.all())
+    party = NamedRelatedField(slug_field="code", queryset=Party.objects.all())
     source_note = serializers.CharField(
         write_only=True,
         required=False,

@@ -42,6 +42,9 @@ class ResourceViewSet(viewsets.ModelViewSet):
     """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # DRF's default, minus NUL: PostgreSQL text cannot hold one, and looking up a slug or code
+    # with it makes the driver refuse the query (a 500) where the answer is simply 404.
+    lookup_value_regex = "[^/.\x00]+"
     public_serializer_class = None
     staff_serializer_class = None
     csv_name = "export"

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from casualties.models import Conflict, Party, Person
+from config.api.fields import NamedRelatedField
 from repatriation.choices import HandoverKind
 from repatriation.models import Agreement, Handover, Remains
 from repatriation.services import (
@@ -24,15 +25,13 @@ ROWS_ARE_FIXED = _("The rows of a handover are entered with it and cannot be cha
 def party_field(**kwargs) -> serializers.SlugRelatedField:
     if kwargs.get("read_only"):
         return serializers.SlugRelatedField(slug_field="code", **kwargs)
-    return serializers.SlugRelatedField(slug_field="code", queryset=Party.objects.all(), **kwargs)
+    return NamedRelatedField(slug_field="code", queryset=Party.objects.all(), **kwargs)
 
 
 def conflict_field(**kwargs) -> serializers.SlugRelatedField:
     if kwargs.get("read_only"):
         return serializers.SlugRelatedField(slug_field="slug", **kwargs)
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=Conflict.objects.all(), **kwargs
-    )
+    return NamedRelatedField(slug_field="slug", queryset=Conflict.objects.all(), **kwargs)
 
 
 @extend_schema_field(

@@ -84,6 +84,17 @@ def maintenance():
     return psycopg.connect(**server, autocommit=True)
 
 
+def triggers(name: str) -> list[tuple[str, str]]:
+    """(table, trigger) for every trigger of the audit trail and the data version."""
+    params = connection.get_connection_params()
+    server = {key: params[key] for key in ("host", "port", "user") if params.get(key)}
+    with psycopg.connect(**server, dbname=name) as conn:
+        return conn.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal ORDER BY 1, 2"
+        ).fetchall()
+
+
 @pytest.fixture
 def fresh_database(transactional_db):
     """An empty UTF-8 database on the test server, dropped afterwards."""
@@ -120,6 +131,9 @@ def test_a_restored_backup_has_every_ledger_the_audit_trail_and_the_data_version
     assert original["summaries"][0]["received"] > 0
     assert sum(len(rows) for rows in original["events"].values()) > 100
     assert restored == original
+    # The triggers that keep the audit trail, protect it and advance the data version too.
+    assert triggers(fresh_database) == triggers(connection.settings_dict["NAME"])
+    assert len(triggers(fresh_database)) > 20
 
 
 def test_restoring_twice_over_a_restored_database_gives_it_again(demo, fresh_database, tmp_path):

@@ -85,6 +85,8 @@ def _validate(labelled: list[tuple[str, object]]) -> dict:
     if not labelled:
         raise StatementImportError([RowError("line 1", "file", str(NO_ROWS))])
     codes = {str(row.get("party", "")).strip() for _, row in labelled if isinstance(row, Mapping)}
+    # PostgreSQL text cannot hold NUL, and the driver refuses a query comparing with it.
+    codes = {code for code in codes if "\x00" not in code}
     parties = {party.code: party for party in Party.objects.filter(code__in=codes)}
     lines, errors = [], []
     for where, row in labelled:

@@ -29,6 +29,7 @@ NEGATIVE = constraint_message(Figure, "figure_value_non_negative")
 CIVILIANS_OVER_VALUE = constraint_message(Figure, "figure_civilians_within_value")
 AS_OF_AFTER_ISSUE = constraint_message(Statement, "statement_as_of_not_after_issue")
 REQUIRED = _("This field is required.")
+NUL_CHARACTER = _("Null characters are not allowed.")
 BAD_DATE = _("Enter a date as YYYY-MM-DD.")
 BAD_NUMBER = _("Enter a whole number.")
 TOO_LARGE = _("Enter a number no larger than %(max)s.")
@@ -102,7 +103,7 @@ def read_rows(stream, format: str) -> list[tuple[str, Mapping]]:
             _check_header(reader.fieldnames or [])
             return [(f"line {reader.line_num}", row) for row in reader]
         data = json.load(stream)
-    except (csv.Error, ValueError) as exc:
+    except (csv.Error, ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
         error = UNREADABLE % {"format": format.upper(), "error": exc}
         raise StatementImportError([RowError("line 1", "file", error)]) from exc
     if not isinstance(data, list):
@@ -204,6 +205,9 @@ class RowReader:
         if _blank(value):
             if required:
                 self.error(name, REQUIRED)
+            return None
+        if isinstance(value, str) and "\x00" in value:
+            self.error(name, NUL_CHARACTER)
             return None
         try:
             return parse(value)

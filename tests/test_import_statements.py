@@ -206,6 +206,15 @@ def test_json_errors_name_the_index(conflict, source):
     assert Statement.objects.count() == 0
 
 
+def test_a_nul_character_is_a_field_error_not_a_database_error(conflict, source):
+    text = HEADER + "2022-09-19,AR\x00M,killed,1,,,,,a\x00b\n"
+
+    assert errors_of(conflict, source, text) == [
+        "line 2, party: Null characters are not allowed.",
+        "line 2, note: Null characters are not allowed.",
+    ]
+
+
 def test_the_rows_of_one_date_must_agree_on_its_citation(conflict, source):
     text = HEADER + (
         "2022-09-19,ARM,killed,1,,,Council,,\n"
@@ -313,3 +322,10 @@ def test_the_command_refuses_unknown_names_and_formats(
 
     assert str(excinfo.value) == message
     assert Statement.objects.count() == 0
+
+
+def test_an_empty_or_broken_file_is_one_clear_error(conflict, source):
+    assert errors_of(conflict, source, "") == ["line 1, file: The file holds no rows."]
+    assert errors_of(conflict, source, "[]", "json") == ["line 1, file: The file holds no rows."]
+    [broken] = errors_of(conflict, source, '[{"date": ', "json")
+    assert broken.startswith("line 1, file: The file cannot be read as JSON: Expecting value")

@@ -329,3 +329,27 @@ def test_an_empty_or_broken_file_is_one_clear_error(conflict, source):
     assert errors_of(conflict, source, "[]", "json") == ["line 1, file: The file holds no rows."]
     [broken] = errors_of(conflict, source, '[{"date": ', "json")
     assert broken.startswith("line 1, file: The file cannot be read as JSON: Expecting value")
+
+
+def test_the_command_dry_run_counts_and_saves_nothing(tmp_path, conflict, source):
+    UserFactory(username="importer")
+    path = tmp_path / "series.csv"
+    path.write_text(daily_series(3))
+    out = io.StringIO()
+
+    call_command(
+        "import_statements",
+        str(path),
+        conflict="sept-2022",
+        source=source.name,
+        user="importer",
+        dry_run=True,
+        stdout=out,
+    )
+
+    assert out.getvalue().startswith("Would create 3 statements with 3 figures in ")
+    assert Statement.objects.count() == 0
+    with pytest.raises(CommandError, match="No user with username “nobody”."):
+        call_command(
+            "import_statements", str(path), conflict="sept-2022", source=source.name, user="nobody"
+        )

@@ -16,17 +16,7 @@ MERGE_ALIAS_NOTE = _("Name of merged record #%(id)s")
 
 # Blank on the kept record → taken from the dropped one. Names and status are not: the kept
 # record's names stay its own (the dropped ones become aliases) and status is recomputed.
-FILLED_FIELDS = (
-    "rank",
-    "unit",
-    "home_region",
-    "date_of_birth",
-    "service_number",
-    "next_of_kin",
-    "contact",
-    "dna_reference",
-    "notes",
-)
+FILLED_FIELDS = ("rank", "unit", "home_region", *Person.RESTRICTED_FIELDS)
 
 
 def kept_person_id(merged_id) -> int | None:

@@ -8,7 +8,6 @@ COPY; a row that does not gives one ``RowError`` per bad cell, with the file's p
 
 import csv
 import datetime
-import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
 from casualties.models import Person
-from casualties.transliteration import to_latin
+from casualties.transliteration import search_key, to_latin
 
 TEXT = ("full_name", "name_latin", "rank", "unit", "home_region", "service_number",
         "next_of_kin", "contact", "dna_reference", "notes")  # fmt: skip
@@ -94,26 +93,6 @@ def check_header(header: list[str] | None) -> list[str]:
     return names
 
 
-# Lists repeat the same given names and surnames thousands of times: transliterating each word
-# once makes the two derived names cheap. ``to_latin`` works word by word (it joins its result
-# on single spaces), so the joined words equal the whole name's transliteration.
-_word_latin = functools.lru_cache(maxsize=100_000)(to_latin)
-
-
-def latin(name: str) -> str:
-    return " ".join(filter(None, map(_word_latin, name.split())))
-
-
-def name_search_key(*names: str) -> str:
-    """``casualties.transliteration.search_key``, with the word cache."""
-    keys = []
-    for name in names:
-        key = latin(name or "").lower()
-        if key and key not in keys:
-            keys.append(key)
-    return " ".join(keys)
-
-
 def _date(value: str) -> datetime.date | None:
     # fromisoformat also takes 20220930 and week dates: insist on the 10-character form.
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
@@ -169,13 +148,13 @@ class RowChecker:
     def _clean(self, line: int, values: dict[str, str]) -> tuple:
         full_name = values["full_name"]
         row = {name: values.get(name, "") for name in TEXT}
-        row["name_latin"] = (row["name_latin"] or latin(full_name))[: MAX_LENGTHS["name_latin"]]
+        row["name_latin"] = (row["name_latin"] or to_latin(full_name))[: MAX_LENGTHS["name_latin"]]
         for name in BOOLEANS:
             row[name] = values.get(name, "").lower() in TRUE
         row["status"] = values["status"]
         row["status_date"] = values["status_date"]
         row["date_of_birth"] = values.get("date_of_birth") or None
-        row["search_key"] = name_search_key(full_name, row["name_latin"])
+        row["search_key"] = search_key(full_name, row["name_latin"])
         row["line"] = line
         return tuple(row[name] for name in COLUMNS)
 

@@ -7,11 +7,6 @@ TESTENV := DJANGO_SETTINGS_MODULE=config.test_settings
 # The browser tests drive this Chromium (Debian's package); none is downloaded.
 CHROMIUM ?= /usr/bin/chromium
 
-# These cut the pooled connections (a simulated restart) or add the replica alias; after the
-# rest of the suite in one process they fail on pool timeouts and alias checks, so they get a
-# process of their own (they pass there; the interaction is still to be found).
-ISOLATED_TESTS := tests/test_replica_router.py tests/test_database_unavailable.py
-
 .PHONY: run test setup migrate demo lint browser db-stop clean backup restore outage
 
 $(BIN)/python:
@@ -49,8 +44,7 @@ browser:
 test: lint browser
 	$(TESTENV) $(BIN)/python manage.py check
 	$(TESTENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(foreach f,$(ISOLATED_TESTS),--ignore=$(f))
-	$(BIN)/pytest $(ISOLATED_TESTS)
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 	$(BIN)/python bench/outage.py
 
 # Stop the embedded PostgreSQL (it keeps running between commands otherwise).

@@ -38,6 +38,18 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def small_pool_afterwards():
+    """These tests grow this process's pool to about 20 idle connections. Left there, they are
+    20 dead connections once a later test cuts them (as a database restart does): psycopg_pool
+    checks one per backoff step (1 s, 2 s …), so every request would spend its 5 s timeout
+    discarding a few. The next tests get the small pool a server process normally has."""
+    yield
+    connection.close()
+    connection.close_pool()
+
+
 HANDOVERS = "/api/v1/handovers/"
 DAY = "2022-09-20"
 

@@ -196,8 +196,13 @@ class Person(TimestampedModel):
     Fields marked restricted in DESIGN §5 never leave the staff interface.
     """
 
+    # Not indexed alone: the (conflict, party, status) index serves every look-up by conflict.
     conflict = models.ForeignKey(
-        Conflict, verbose_name=_("conflict"), on_delete=models.PROTECT, related_name="persons"
+        Conflict,
+        verbose_name=_("conflict"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        db_index=False,
     )
     party = models.ForeignKey(
         Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="persons"
@@ -265,8 +270,13 @@ class StatusChange(models.Model):
     A move outside the normal lifecycle is a correction and carries a written reason.
     """
 
+    # Not indexed alone: the (person, effective_date, recorded_at) index serves it.
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="status_changes"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices)
     effective_date = models.DateField(_("effective date"))

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import pghistory
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -271,6 +272,11 @@ CONTENT_SECURITY_POLICY = {
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.
 PGHISTORY_APPEND_ONLY = True
+# The audit trail is read by object (pgh_obj) and by context, never through the foreign keys
+# an event copies from its row: an index on each would only slow every audited write.
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 # Context (user, URL) only for requests that may write; reads carry none.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -1,9 +1,9 @@
 """``persons_import``: one person list (CSV) into one conflict and party, all or nothing.
 
-Every row is checked first (``rows``); if any is bad nothing is written, unless
-``skip_invalid``, when the good rows are written and the bad ones come back as a rejects CSV
-with the reason per line. Writing is one transaction (``load``), under the importing user's
-audit context.
+Every row is checked (``rows``); if any is bad nothing is kept, unless ``skip_invalid``, when
+the good rows are kept and the bad ones come back as a rejects CSV with the reason per line.
+Clean rows are written while the rest are still being checked (``load``), in one transaction
+under the importing user's audit context, which is rolled back when the file is refused.
 """
 
 import csv
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.importing import rows as checks
-from casualties.importing.load import load_rows
+from casualties.importing.load import CHUNK, RowLoader
 from casualties.models import Conflict, Party
 
 MAX_ERRORS = 1_000
@@ -47,6 +47,7 @@ class ImportResult:
     skip_invalid: bool = False
     seconds: float = 0.0
     check_seconds: float = 0.0
+    started: float = field(default_factory=time.perf_counter, repr=False)
 
     @property
     def refused(self) -> bool:
@@ -58,15 +59,41 @@ class ImportResult:
         return self.imported / self.seconds if self.seconds else 0.0
 
 
-class _Collector:
-    """Keeps the clean rows, the first ``MAX_ERRORS`` errors, and the rejected rows."""
+class _Discard(Exception):
+    """Raised inside the import's transaction to roll back whatever was written."""
 
-    def __init__(self, header: list[str], result: ImportResult):
+
+class _Collector:
+    """Passes clean rows to a loader in chunks (created on the first one, and only while the
+    import may still go ahead), and keeps the first ``MAX_ERRORS`` errors and the rejected
+    rows."""
+
+    def __init__(self, header: list[str], result: ImportResult, start_loader):
         self.header, self.result = header, result
-        self.clean: list[tuple] = []
+        self.start_loader = start_loader
+        self.loader: RowLoader | None = None
+        self.chunk: list[tuple] = []
         self.rejects = io.StringIO()
         self.writer = csv.writer(self.rejects)
         self.writer.writerow([*header, "line", "reason"])
+
+    @property
+    def loading(self) -> bool:
+        return not self.result.dry_run and (self.result.skip_invalid or not self.result.error_count)
+
+    def accept(self, row: tuple) -> None:
+        self.result.valid += 1
+        if not self.loading:
+            return
+        self.chunk.append(row)
+        if len(self.chunk) == CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.chunk and self.loading:
+            self.loader = self.loader or self.start_loader()
+            self.loader.add(self.chunk)
+        self.chunk = []
 
     def error(self, error: checks.RowError) -> None:
         self.result.error_count += 1
@@ -89,15 +116,16 @@ def _decode(file) -> str:
     return data.decode("utf-8-sig")
 
 
-def _check(text: str, result: ImportResult, progress: Progress | None) -> _Collector | None:
-    """Check every row into a collector; None when the header (or file) is unusable."""
+def _check(text: str, result: ImportResult, progress: Progress | None, start_loader):
+    """Check every row into a collector, which loads the clean ones as it goes; None when the
+    header (or file) is unusable."""
     try:
         header, records = checks.read(text)
     except checks.HeaderError as error:
         result.error_count = 1
         result.errors.append(checks.RowError(1, FILE, str(error)))
         return None
-    collector = _Collector(header, result)
+    collector = _Collector(header, result, start_loader)
     checker = checks.RowChecker(header, timezone.localdate())
     estimate = max(text.count("\n") - 1, 1)
     try:
@@ -107,29 +135,55 @@ def _check(text: str, result: ImportResult, progress: Progress | None) -> _Colle
             if errors:
                 collector.reject(line, cells, errors)
             else:
-                collector.clean.append(row)
+                collector.accept(row)
             if progress and result.total % PROGRESS_EVERY == 0:
                 progress("checking", result.total, max(estimate, result.total))
     except checks.UnreadableRow as broken:
         collector.error(checks.RowError(broken.line, FILE, broken.reason))
-        collector.clean.clear()
+        result.valid = 0
+    collector.flush()
     return collector
 
 
-def _load(rows: list[tuple], *, conflict, party, user, file_name, progress) -> int:
-    user_id = getattr(user, "pk", None)
-    with (
-        transaction.atomic(),
-        pghistory.context(user=user_id, command="import_persons", file=file_name),
-    ):
-        return load_rows(
-            rows,
-            conflict_id=conflict.pk,
-            party_id=party.pk,
-            user_id=user_id,
-            note=SOURCE_NOTE % {"name": file_name or "a person list"},
-            progress=progress and (lambda done: progress("loading", done, len(rows))),
+def _check_and_load(text: str, result: ImportResult, *, target: dict, progress) -> None:
+    """Check the rows and, while checking, write the clean ones; keep them only if the file
+    may be imported, else roll back whatever was written."""
+    user_id = getattr(target["user"], "pk", None)
+    file_name = target["file_name"]
+    started: list[RowLoader] = []
+
+    def start_loader() -> RowLoader:
+        started.append(
+            RowLoader(
+                conflict_id=target["conflict"].pk,
+                party_id=target["party"].pk,
+                user_id=user_id,
+                note=SOURCE_NOTE % {"name": file_name or "a person list"},
+            )
         )
+        return started[0]
+
+    collector = None
+    try:
+        with (
+            transaction.atomic(),
+            pghistory.context(user=user_id, command="import_persons", file=file_name),
+        ):
+            try:
+                collector = _check(text, result, progress, start_loader)
+                result.check_seconds = time.perf_counter() - result.started
+                if not started or result.refused or result.dry_run:
+                    raise _Discard
+                loading = progress and (lambda done: progress("loading", done, result.valid))
+                result.imported = started[0].finish(loading)
+            finally:
+                # Before the transaction ends: no chunk may still be running at its rollback.
+                for loader in started:
+                    loader.abandon()
+    except _Discard:
+        pass
+    if collector is not None and result.rejected:
+        result.rejects_csv = collector.rejects.getvalue()
 
 
 def persons_import(
@@ -144,7 +198,6 @@ def persons_import(
     file_name: str = "",
 ) -> ImportResult:
     """Check a CSV person list and, unless a row is bad (or ``skip_invalid``), import it."""
-    started = time.perf_counter()
     result = ImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         text = _decode(file)
@@ -152,19 +205,7 @@ def persons_import(
         result.error_count = 1
         result.errors.append(checks.RowError(1, FILE, str(NOT_UTF8)))
         return result
-    collector = _check(text, result, progress)
-    result.check_seconds = time.perf_counter() - started
-    if collector is not None:
-        result.valid = len(collector.clean)
-        result.rejects_csv = collector.rejects.getvalue() if result.rejected else ""
-    if collector is not None and result.valid and not (result.refused or dry_run):
-        result.imported = _load(
-            collector.clean,
-            conflict=conflict,
-            party=party,
-            user=user,
-            file_name=file_name,
-            progress=progress,
-        )
-    result.seconds = time.perf_counter() - started
+    target = {"conflict": conflict, "party": party, "user": user, "file_name": file_name}
+    _check_and_load(text, result, target=target, progress=progress)
+    result.seconds = time.perf_counter() - result.started
     return result

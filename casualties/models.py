@@ -1,8 +1,10 @@
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from casualties.audit import audited
@@ -188,6 +190,35 @@ def public_sort_name():
     )
 
 
+class NameWords(Func):
+    """The words of a search key, as the text array the person_search_words index holds."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+    output_field = ArrayField(TextField())
+
+
+# Every word of the persons' search keys goes into NameWord, set-wise per statement, whatever
+# writes them (a form, the admin, an UPDATE, raw SQL). The person import adds its words itself.
+ADD_NAME_WORDS = """
+    INSERT INTO casualties_nameword (word)
+    SELECT DISTINCT word FROM new_rows, unnest(string_to_array(new_rows.search_key, ' ')) AS word
+    WHERE word <> ''
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+"""
+
+
+def _name_words_trigger(name: str, operation) -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        func=ADD_NAME_WORDS,
+    )
+
+
 @audited()
 class Person(TimestampedModel):
     """One named individual of a party harmed in a conflict, with their current status.
@@ -253,7 +284,13 @@ class Person(TimestampedModel):
             # instead of sorting every person: staff by name, the public by published name.
             models.Index("name_latin", "id", name="person_name_order"),
             models.Index(public_sort_name(), "id", name="person_public_name_order"),
+            # Similar names (duplicates) by trigram; a name search by whole words of the key.
             GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="person_search_trgm"),
+            GinIndex(NameWords("search_key"), name="person_search_words"),
+        ]
+        triggers = [
+            _name_words_trigger("add_name_words_insert", pgtrigger.Insert),
+            _name_words_trigger("add_name_words_update", pgtrigger.Update),
         ]
 
     def __str__(self):
@@ -261,6 +298,25 @@ class Person(TimestampedModel):
 
     def refresh_search_key(self) -> None:
         self.search_key = search_key(self.full_name, self.name_latin)
+
+
+class NameWord(models.Model):
+    """One word that occurs in some person's search key ("sargsyan"): the vocabulary a name
+    search matches its words against, by substring or similarity, before it looks up the
+    persons holding the words found. Words stay when their persons go (a stale word matches
+    nobody)."""
+
+    word = models.CharField(_("word"), max_length=500, unique=True)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+        indexes = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="nameword_search_trgm"),
+        ]
+
+    def __str__(self):
+        return self.word
 
 
 @audited()

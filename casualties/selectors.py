@@ -6,7 +6,9 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import (
     BooleanField,
     Case,
+    ExpressionWrapper,
     F,
+    FloatField,
     Func,
     OuterRef,
     Prefetch,
@@ -18,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Lower
 
-from casualties.models import Person, PersonAlias, StatusChange
+from casualties.models import NameWord, NameWords, Person, PersonAlias, StatusChange
 from casualties.transliteration import search_key
 
 # "Sargsyan Aram (#1234)", "#1234" or "1234": the number is the person's id.
@@ -48,10 +50,13 @@ MIN_SUBSTRING = 3
 MIN_FUZZY = 5
 # A name has a few words; more only add index look-ups (a pasted paragraph would add hundreds).
 MAX_WORDS = 6
+# A query word matching more name words than this (a three-letter fragment) is matched only by
+# the closest ones: the search is then too broad to be read anyway.
+MAX_EXPANSION = 1_000
 
 
 class WordSimilar(Func):
-    """``key <% search_key``: some extent of ``search_key`` is word-similar to ``key`` above
+    """``key <% field``: some extent of ``field`` is word-similar to ``key`` above
     ``pg_trgm.word_similarity_threshold`` (0.6). Written as the operator, not as a comparison
     of ``word_similarity()``, because only the operator is served by the trigram index."""
 
@@ -60,35 +65,74 @@ class WordSimilar(Func):
     output_field = BooleanField()
 
 
-def _word_matches(word: str) -> Q:
+def _word_matches(word: str, field: str) -> Q:
     if len(word) < MIN_SUBSTRING:
-        return Q(WordSimilar(Value(word), F("search_key")))
+        return Q(WordSimilar(Value(word), F(field)))
     if len(word) < MIN_FUZZY:
-        return Q(search_key__contains=word)
+        return Q(**{f"{field}__contains": word})
     # The substring test comes first: PostgreSQL stops at it for most matches, and it is
     # far cheaper than the similarity it spares.
-    return Q(search_key__contains=word) | Q(WordSimilar(Value(word), F("search_key")))
+    return Q(**{f"{field}__contains": word}) | Q(WordSimilar(Value(word), F(field)))
 
 
-def _key_matches(key: str) -> Q:
-    """A search key holding every word of ``key`` (of 3 letters or more: an initial says too
-    little), each as a substring (a partial name) or, from 5 letters, as a similar word (a
-    misspelling).
+def _query_words(key: str) -> list[str]:
+    """The words of a search that must each match (of 3 letters or more: an initial says too
+    little), or the whole key when it has none so long."""
+    return [word for word in key.split() if len(word) >= MIN_SUBSTRING][:MAX_WORDS] or [key]
 
-    Word by word, not the whole key at once: "aram sargsyan" is then an intersection of two
-    index look-ups, instead of a similarity computed for every Sargsyan and every Aram."""
-    words = [word for word in key.split() if len(word) >= MIN_SUBSTRING][:MAX_WORDS] or [key]
+
+def _key_matches(key: str, field: str = "search_key") -> Q:
+    """A key holding every word of ``key``, each as a substring (a partial name) or, from 5
+    letters, as a similar word (a misspelling)."""
     matches = Q()
-    for word in words:
-        matches &= _word_matches(word)
+    for word in _query_words(key):
+        matches &= _word_matches(word, field)
     return matches
+
+
+def _name_words_matched(words: list[str]) -> list[dict[str, float]]:
+    """For each query word, the name words it matches (``_word_matches``) and how closely
+    (word similarity, 1 for the same word, to two decimals): one query on the vocabulary."""
+    queries = [
+        NameWord.objects.filter(_word_matches(word, "word"))
+        .annotate(position=Value(position), score=TrigramWordSimilarity(Value(word), "word"))
+        .order_by("-score", "word")
+        .values_list("position", "word", "score")[:MAX_EXPANSION]
+        for position, word in enumerate(words)
+    ]
+    matched: list[dict[str, float]] = [{} for _ in words]
+    for position, word, score in queries[0].union(*queries[1:], all=True):
+        matched[position][word] = round(score, 2)
+    return matched
+
+
+def _word_rank(matched: dict[str, float]) -> Case:
+    """How closely a person's key holds one query word: the score of its closest name word."""
+    by_score: dict[float, list[str]] = {}
+    for word, score in matched.items():
+        by_score.setdefault(score, []).append(word)
+    return Case(
+        *[
+            When(name_words__overlap=by_score[score], then=Value(score))
+            for score in sorted(by_score, reverse=True)
+        ],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
 
 
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
     """``persons`` whose names or aliases match ``text`` in any script (Սարգսյան, Саргсян and
-    Sargsyan are one name), word by word, annotated with ``search_rank``: the best word
-    similarity of the whole ``text`` to the person's key or to any of their alias keys.
-    Nothing when ``text`` has no letter or digit to compare.
+    Sargsyan are one name), word by word, annotated with ``search_rank``: for the names, the
+    mean over the query's words of how close the person's closest word is; for an alias, the
+    word similarity of the whole ``text`` to it; the better of the two. Nothing when ``text``
+    has no letter or digit to compare.
+
+    Each query word is first matched against the vocabulary of name words (``NameWord``, a
+    few thousand rows, by substring or similarity), then the persons are found by holding one
+    of the words found for every query word, through the ``person_search_words`` index: that
+    reads only the persons that match, however common the name, where trigrams of the whole
+    key would be rechecked against every person sharing a frequent trigram.
 
     A ``public`` search sees only names that may be published, and aliases only of those, so
     neither results, order nor counts tell the public anything about a hidden name.
@@ -98,16 +142,24 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
         return persons.none()
     if public:
         persons = persons.filter(name_public=True)
+    words = _query_words(key)
+    matched = _name_words_matched(words)
     # The few persons an alias matches are read first (one query on the alias index), so
-    # the search itself is one bitmap scan of the person table: trigram index OR primary
-    # key. An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
+    # the search itself is one bitmap scan of the person table: words index OR primary key.
+    # An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
     aliased = list(
         PersonAlias.objects.filter(_key_matches(key))
         .values_list("person_id", flat=True)
         .distinct()
         .order_by()
     )
-    rank = TrigramWordSimilarity(Value(key), "search_key")
+    persons = persons.alias(name_words=NameWords("search_key"))
+    matches, rank = Q(pk__in=[]), Value(0.0)
+    if all(matched):
+        matches = Q()
+        for words_found in matched:
+            matches &= Q(name_words__overlap=list(words_found))
+        rank = sum((_word_rank(found) for found in matched), Value(0.0)) / len(matched)
     if aliased:
         best_alias = (
             PersonAlias.objects.filter(person=OuterRef("pk"))
@@ -116,9 +168,8 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
             .values("rank")[:1]
         )
         alias_rank = Case(When(pk__in=aliased, then=Subquery(best_alias)), default=0.0)
-        rank = Greatest(rank, alias_rank)
-    matches = _key_matches(key) | Q(pk__in=aliased) if aliased else _key_matches(key)
-    return persons.filter(matches).annotate(**{SEARCH_RANK: rank})
+        rank, matches = Greatest(rank, alias_rank), matches | Q(pk__in=aliased)
+    return persons.filter(matches).annotate(**{SEARCH_RANK: ExpressionWrapper(rank, FloatField())})
 
 
 def person_search(text: str, *, conflict_id=None, party_id=None) -> QuerySet[Person]:

@@ -11,7 +11,8 @@ from django.db import DatabaseError, connection
 from casualties.importing import load
 from casualties.importing import persons as importing
 from casualties.importing.persons import persons_import
-from casualties.models import Person, StatusChange
+from casualties.models import NameWord, Person, StatusChange
+from casualties.selectors import name_search
 from tests.factories import ConflictFactory, PartyFactory, UserFactory
 
 PersonEvent = apps.get_model("casualties", "PersonEvent")
@@ -143,6 +144,8 @@ def test_either_role_gets_the_same_persons_changes_and_audit_events(
     assert contexts == [{"user": clerk.pk, "command": "import_persons", "file": "list.csv"}]
     changes = StatusChangeEvent.objects.filter(pgh_obj__person__in=persons, pgh_label="insert")
     assert changes.count() == 7
+    assert NameWord.objects.filter(word__in=["person", "6"]).count() == 2
+    assert name_search(Person.objects.all(), "persn", public=False).count() == 7
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"

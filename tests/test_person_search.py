@@ -218,9 +218,9 @@ def test_a_search_costs_a_fixed_number_of_queries(
     person_alias_add(person=people["hovhannisyan"], name="Оганесян", user=clerk)
     for number in range(20):
         person(world, f"Sargsyan Number{number}")
-    # Throttle (1), data version for the ETag (1), the aliases that match (1), count (1),
-    # the page with conflict and party (1).
-    with django_assert_max_num_queries(5):
+    # Throttle (1), data version for the ETag (1), the name words that match (1), the aliases
+    # that match (1), count (1), the page with conflict and party (1).
+    with django_assert_max_num_queries(6):
         response = anonymous_api.get(URL, {"q": "Sargsyan"})
     assert response.json()["count"] == 24
 
@@ -231,8 +231,8 @@ def test_a_registry_search_costs_a_fixed_number_of_queries(
     for number in range(20):
         person(world, f"Sargsyan Number{number}")
     client.force_login(clerk)
-    # session, user, groups/perms, the aliases that match, count, page, conflicts and
-    # parties for the filter lists.
-    with django_assert_max_num_queries(10):
+    # session, user, groups/perms, the name words and the aliases that match, count, page,
+    # conflicts and parties for the filter lists.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("casualties:person_list"), {"q": "Sargsyan"})
     assert response.context["page"].paginator.count == 24

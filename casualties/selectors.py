@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Cast, Greatest, Lower
 
 from casualties.models import NameWord, NameWords, Person, PersonAlias, StatusChange
 from casualties.transliteration import search_key
@@ -106,18 +106,25 @@ def _name_words_matched(words: list[str]) -> list[dict[str, float]]:
     return matched
 
 
-def _word_rank(matched: dict[str, float]) -> Case:
+def _score(value: float) -> Cast:
+    # A float literal would be numeric, whose arithmetic costs more per row than float8's.
+    return Cast(Value(value), FloatField())
+
+
+def _word_rank(matched: dict[str, float]) -> Case | Cast:
     """How closely a person's key holds one query word: the score of its closest name word."""
     by_score: dict[float, list[str]] = {}
     for word, score in matched.items():
         by_score.setdefault(score, []).append(word)
+    if len(by_score) == 1:
+        # Every person found holds one of these words: all are as close.
+        return _score(next(iter(by_score)))
     return Case(
         *[
-            When(name_words__overlap=by_score[score], then=Value(score))
+            When(name_words__overlap=by_score[score], then=_score(score))
             for score in sorted(by_score, reverse=True)
         ],
-        default=Value(0.0),
-        output_field=FloatField(),
+        default=_score(0.0),
     )
 
 
@@ -140,6 +147,7 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     key = search_key(text)
     if not any(char.isalnum() for char in key):
         return persons.none()
+    persons = persons.alias(name_words=NameWords("search_key"))
     if public:
         persons = persons.filter(name_public=True)
     words = _query_words(key)
@@ -153,13 +161,13 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
         .distinct()
         .order_by()
     )
-    persons = persons.alias(name_words=NameWords("search_key"))
-    matches, rank = Q(pk__in=[]), Value(0.0)
+    matches, rank = Q(pk__in=[]), _score(0.0)
     if all(matched):
         matches = Q()
         for words_found in matched:
             matches &= Q(name_words__overlap=list(words_found))
-        rank = sum((_word_rank(found) for found in matched), Value(0.0)) / len(matched)
+        ranks = [_word_rank(found) for found in matched]
+        rank = sum(ranks[1:], ranks[0]) / _score(len(ranks)) if len(ranks) > 1 else ranks[0]
     if aliased:
         best_alias = (
             PersonAlias.objects.filter(person=OuterRef("pk"))

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from casualties.filtersets import PersonFilterSet
 from casualties.forms import PersonCreateForm, PersonForm, StatusChangeForm, place_errors
 from casualties.merge_views import follow_merges
 from casualties.models import Conflict, Party, Person
+from casualties.paging import SearchPaginator
 from casualties.selectors import person_for_staff_page, person_label, person_search
 from casualties.services import person_change_status, person_create, person_update
 from config.staff import staff_required
@@ -81,7 +81,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilterSet(request.GET, queryset=persons, request=request)
     _choose_filter_lists(filterset.form)
     rows = filterset.qs if filterset.is_valid() else persons.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SearchPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filterset": filterset, "page": page, "query": query.urlencode()}

@@ -1,5 +1,7 @@
 from rest_framework import pagination
 
+from casualties.paging import SearchPaginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """``?page=N&page_size=M`` (at most 1,000 a page). For everything at once, ``format=csv``."""
@@ -7,3 +9,4 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+    django_paginator_class = SearchPaginator

@@ -3,15 +3,18 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
 
-from casualties.selectors import SEARCH_RANK
+from casualties.selectors import RANK_VARIES
 
 
 def _ranked_search(object_list) -> bool:
-    return isinstance(object_list, QuerySet) and SEARCH_RANK in object_list.query.annotations
+    # When every match is as close (a name matching one word only) the rank is a constant:
+    # PostgreSQL then reads a page in id order from the primary key and stops after it, and
+    # only the count reads every match.
+    return isinstance(object_list, QuerySet) and RANK_VARIES in object_list.query.annotations
 
 
 class SearchPaginator(Paginator):
-    """A Paginator that, for a name search (a queryset ranked by ``search_rank``), reads the
+    """A Paginator that, for a name search ranked person by person (``search_rank``), reads the
     number of matches and the ids of the page's rows in one query of ids alone, then the
     page's rows by id.
 

@@ -6,6 +6,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import (
     BooleanField,
     Case,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
@@ -43,6 +44,8 @@ def person_number(text: str) -> int | None:
 
 # The annotation that holds how well a person matched a name search (0–1, higher first).
 SEARCH_RANK = "search_rank"
+# Marks (as an alias, never selected) a search whose rank differs from person to person.
+RANK_VARIES = "search_rank_varies"
 # pg_trgm's GIN index serves ``LIKE '%…%'`` only for patterns of at least one trigram.
 MIN_SUBSTRING = 3
 # Shorter words are matched only as substrings: "aram" is 0.6 word-similar to "araqelyan",
@@ -111,14 +114,14 @@ def _score(value: float) -> Cast:
     return Cast(Value(value), FloatField())
 
 
-def _word_rank(matched: dict[str, float]) -> Case | Cast:
-    """How closely a person's key holds one query word: the score of its closest name word."""
+def _word_rank(matched: dict[str, float]) -> float | Case:
+    """How closely a person's key holds one query word: the score of its closest name word
+    (a number when every word found is as close)."""
     by_score: dict[float, list[str]] = {}
     for word, score in matched.items():
         by_score.setdefault(score, []).append(word)
     if len(by_score) == 1:
-        # Every person found holds one of these words: all are as close.
-        return _score(next(iter(by_score)))
+        return next(iter(by_score))
     return Case(
         *[
             When(name_words__overlap=by_score[score], then=_score(score))
@@ -126,6 +129,26 @@ def _word_rank(matched: dict[str, float]) -> Case | Cast:
         ],
         default=_score(0.0),
     )
+
+
+def _names_rank(matched: list[dict[str, float]]) -> tuple[Expression, bool]:
+    """The mean over the query words of ``_word_rank``, and whether it varies by person."""
+    ranks = [_word_rank(found) for found in matched]
+    if all(isinstance(rank, float) for rank in ranks):
+        return _score(sum(ranks) / len(ranks)), False
+    terms = [_score(rank) if isinstance(rank, float) else rank for rank in ranks]
+    return sum(terms[1:], terms[0]) / _score(len(terms)), True
+
+
+def _alias_rank(key: str, aliased: list[int]) -> Case:
+    """For the persons an alias matched, the word similarity of ``key`` to their closest."""
+    best_alias = (
+        PersonAlias.objects.filter(person=OuterRef("pk"))
+        .annotate(rank=TrigramWordSimilarity(Value(key), "search_key"))
+        .order_by("-rank")
+        .values("rank")[:1]
+    )
+    return Case(When(pk__in=aliased, then=Subquery(best_alias)), default=0.0)
 
 
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
@@ -161,22 +184,15 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
         .distinct()
         .order_by()
     )
-    matches, rank = Q(pk__in=[]), _score(0.0)
+    matches, rank, varies = Q(pk__in=[]), _score(0.0), False
     if all(matched):
-        matches = Q()
-        for words_found in matched:
-            matches &= Q(name_words__overlap=list(words_found))
-        ranks = [_word_rank(found) for found in matched]
-        rank = sum(ranks[1:], ranks[0]) / _score(len(ranks)) if len(ranks) > 1 else ranks[0]
+        matches = Q(*[Q(name_words__overlap=list(found)) for found in matched])
+        rank, varies = _names_rank(matched)
     if aliased:
-        best_alias = (
-            PersonAlias.objects.filter(person=OuterRef("pk"))
-            .annotate(rank=TrigramWordSimilarity(Value(key), "search_key"))
-            .order_by("-rank")
-            .values("rank")[:1]
-        )
-        alias_rank = Case(When(pk__in=aliased, then=Subquery(best_alias)), default=0.0)
-        rank, matches = Greatest(rank, alias_rank), matches | Q(pk__in=aliased)
+        rank, varies = Greatest(rank, _alias_rank(key, aliased)), True
+        matches |= Q(pk__in=aliased)
+    if varies:
+        persons = persons.alias(**{RANK_VARIES: Value(True)})
     return persons.filter(matches).annotate(**{SEARCH_RANK: ExpressionWrapper(rank, FloatField())})
 
 

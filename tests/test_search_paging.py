@@ -91,3 +91,19 @@ def test_the_registry_lists_a_search_closest_first(client, clerk, sargsyans):
 
     assert page.paginator.count == 7
     assert [person.pk for person in page] == [person.pk for person in ranked()]
+
+
+def test_a_search_whose_matches_are_all_as_close_pages_by_id(sargsyans):
+    conflict, party = sargsyans[0].conflict, sargsyans[0].party
+    petrosyans = [
+        PersonFactory(conflict=conflict, party=party, full_name=f"Petrosyan {n}") for n in range(4)
+    ]
+    found = name_search(Person.objects.all(), "petrosyan", public=False)
+    paginator = SearchPaginator(found.order_by(f"-{SEARCH_RANK}", "id"), 2)
+
+    pages = [page_ids(paginator, number) for number in (1, 2, 3)]
+
+    first = Person.objects.get(full_name="Petrosyan").pk  # from the fixture
+    everyone = [first, *(person.pk for person in petrosyans)]
+    assert pages == [everyone[:2], everyone[2:4], everyone[4:]]
+    assert {person.search_rank for person in found} == {1.0}

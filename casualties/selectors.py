@@ -11,11 +11,10 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    OuterRef,
+    Max,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -140,15 +139,29 @@ def _names_rank(matched: list[dict[str, float]]) -> tuple[Expression, bool]:
     return sum(terms[1:], terms[0]) / _score(len(terms)), True
 
 
-def _alias_rank(key: str, aliased: list[int]) -> Case:
-    """For the persons an alias matched, the word similarity of ``key`` to their closest."""
-    best_alias = (
-        PersonAlias.objects.filter(person=OuterRef("pk"))
-        .annotate(rank=TrigramWordSimilarity(Value(key), "search_key"))
-        .order_by("-rank")
-        .values("rank")[:1]
+def _aliased(key: str) -> dict[int, float]:
+    """The persons an alias of whom matches ``key``, with the word similarity of ``key`` to
+    their closest such alias (to two decimals): one query on the alias index."""
+    found = (
+        PersonAlias.objects.filter(_key_matches(key))
+        .values("person_id")
+        .annotate(rank=Max(TrigramWordSimilarity(Value(key), "search_key")))
+        .order_by()
     )
-    return Case(When(pk__in=aliased, then=Subquery(best_alias)), default=0.0)
+    return {row["person_id"]: round(row["rank"], 2) for row in found}
+
+
+def _alias_rank(aliased: dict[int, float]) -> Case:
+    by_score: dict[float, list[int]] = {}
+    for person_id, score in aliased.items():
+        by_score.setdefault(score, []).append(person_id)
+    return Case(
+        *[
+            When(pk__in=by_score[score], then=_score(score))
+            for score in sorted(by_score, reverse=True)
+        ],
+        default=_score(0.0),
+    )
 
 
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
@@ -178,19 +191,14 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     # The few persons an alias matches are read first (one query on the alias index), so
     # the search itself is one bitmap scan of the person table: words index OR primary key.
     # An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
-    aliased = list(
-        PersonAlias.objects.filter(_key_matches(key))
-        .values_list("person_id", flat=True)
-        .distinct()
-        .order_by()
-    )
+    aliased = _aliased(key)
     matches, rank, varies = Q(pk__in=[]), _score(0.0), False
     if all(matched):
         matches = Q(*[Q(name_words__overlap=list(found)) for found in matched])
         rank, varies = _names_rank(matched)
     if aliased:
-        rank, varies = Greatest(rank, _alias_rank(key, aliased)), True
-        matches |= Q(pk__in=aliased)
+        rank, varies = Greatest(rank, _alias_rank(aliased)), True
+        matches |= Q(pk__in=list(aliased))
     if varies:
         persons = persons.alias(**{RANK_VARIES: Value(True)})
     return persons.filter(matches).annotate(**{SEARCH_RANK: ExpressionWrapper(rank, FloatField())})

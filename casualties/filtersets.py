@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from casualties.choices import FigureCategory, PersonStatus
-from casualties.models import Conflict, Figure, Party, Person, Source, Statement
+from casualties.models import Conflict, Figure, Party, Person, PersonMerge, Source, Statement
 from casualties.selectors import SEARCH_RANK, name_search
 from config.api.roles import is_staff
 
@@ -163,3 +163,16 @@ class PersonFilterSet(UpdatedSinceFilterSet):
     def search(self, queryset, name, value):
         public = not is_staff(getattr(self.request, "user", None))
         return name_search(queryset, value, public=public)
+
+
+class PersonMergeFilterSet(django_filters.FilterSet):
+    """``merged_since=<ISO datetime>``: merges recorded since, so that a reader who syncs
+    persons by ``updated_since`` learns which records went, and into which they went."""
+
+    merged_since = UtcIsoDateTimeFilter(field_name="merged_at", lookup_expr="gte")
+    conflict = django_filters.CharFilter(field_name="person__conflict__slug")
+    party = django_filters.CharFilter(field_name="person__party__code")
+
+    class Meta:
+        model = PersonMerge
+        fields = []

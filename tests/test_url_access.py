@@ -22,7 +22,7 @@ from knox.models import AuthToken
 from pghistory.models import Events
 
 from casualties.demo_data import DEMO_USERS
-from casualties.models import Person, PersonAlias, PersonImport
+from casualties.models import Person, PersonAlias, PersonImport, PersonMerge
 from repatriation.choices import HandoverState
 from repatriation.models import Handover
 from tests.factories import (
@@ -107,6 +107,8 @@ ACCESS = {
     "api:person-list": EVERYONE,
     "api:person-detail": EVERYONE,
     "api:person-status-history": EVERYONE,
+    "api:personmerge-list": EVERYONE,
+    "api:personmerge-detail": EVERYONE,
     "api:agreement-list": EVERYONE,
     "api:agreement-detail": EVERYONE,
     "api:handover-list": EVERYONE,
@@ -273,6 +275,7 @@ def access_data(db):
     AuthToken.objects.create(users["journalist"])
     TOTPDevice.objects.create(user=users["admin"], name="phone")
     alias = PersonAlias.objects.create(person=person, name="Alias", created_by=users["clerk"])
+    PersonMerge.objects.create(merged_id=person.pk + 1000, person=person, merged_name="Merged")
     upload = PersonImport.objects.create(
         created_by=users["clerk"],
         conflict=conflict,
@@ -310,6 +313,7 @@ def url_values(person, statement, agreement, verified, draft, alias, upload):
         "api:statement-detail": {"pk": statement.pk},
         "api:person-detail": {"pk": person.pk},
         "api:person-status-history": {"pk": person.pk},
+        "api:personmerge-detail": {"merged_id": person.pk + 1000},
         "api:agreement-detail": {"pk": agreement.pk},
         "api:handover-detail": {"pk": verified.pk},
         "api:handover-verify": {"pk": draft.pk},

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casualties.models import Conflict, Figure, Party, Person, Source, Statement, StatusChange
+from casualties.models import (
+    Conflict,
+    Figure,
+    Party,
+    Person,
+    PersonMerge,
+    Source,
+    Statement,
+    StatusChange,
+)
 from casualties.services import (
     person_change_status,
     person_create,
@@ -254,3 +263,22 @@ class StatusChangeStaffSerializer(serializers.ModelSerializer):
         return person_change_status(
             person=self.context["person"], user=self.context["request"].user, **validated_data
         )
+
+
+class PersonMergePublicSerializer(serializers.ModelSerializer):
+    """A record merged into another: its old id, the id it became, and when. The merged name
+    and the reason are for staff (the name may be one that is not published)."""
+
+    class Meta:
+        model = PersonMerge
+        fields = ["merged_id", "person", "merged_at"]
+        read_only_fields = fields
+
+
+class PersonMergeStaffSerializer(serializers.ModelSerializer):
+    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PersonMerge
+        fields = [*PersonMergePublicSerializer.Meta.fields, "merged_name", "reason", "merged_by"]
+        read_only_fields = fields

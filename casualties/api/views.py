@@ -15,11 +15,12 @@ from casualties.filtersets import (
     ConflictFilterSet,
     PartyFilterSet,
     PersonFilterSet,
+    PersonMergeFilterSet,
     SourceFilterSet,
     StatementFilterSet,
 )
 from casualties.merging import kept_person_id
-from casualties.models import Conflict, Figure, Party, Person, Source, Statement
+from casualties.models import Conflict, Figure, Party, Person, PersonMerge, Source, Statement
 from config.api.caching import conditional
 from config.api.roles import is_staff
 from config.api.viewsets import ResourceViewSet
@@ -137,3 +138,19 @@ class PersonViewSet(ResourceViewSet):
         if is_staff(self.request.user):
             return serializers.StatusChangeStaffSerializer
         return serializers.StatusChangePublicSerializer
+
+
+class PersonMergeViewSet(ResourceViewSet):
+    """Records merged into others, newest first: ``/persons/{merged_id}/`` now redirects to
+    ``person``. Read-only: merging is done on the staff page, where both records are shown."""
+
+    http_method_names = ["get", "head", "options"]
+    queryset = PersonMerge.objects.select_related("merged_by")
+    lookup_field = "merged_id"
+    lookup_value_regex = "[0-9]{1,18}"  # a bigint, or no such URL
+    public_serializer_class = serializers.PersonMergePublicSerializer
+    staff_serializer_class = serializers.PersonMergeStaffSerializer
+    filterset_class = PersonMergeFilterSet
+    ordering_fields = ["merged_at", "merged_id"]
+    ordering = ["-merged_at", "-id"]
+    csv_name = "person-merges"

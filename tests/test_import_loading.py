@@ -40,6 +40,19 @@ def run(text, target, **options):
     return persons_import(file=io.BytesIO(text.encode()), **target, **options)
 
 
+def test_cells_with_tabs_backslashes_and_line_breaks_arrive_as_written(target):
+    text = HEADER.replace("\n", ",unit,notes\n") + (
+        'Anna\tMaria Back\\slash,missing,2022-09-14,"Unit\\N","two\nlines\r\nand a tab\t"\n'
+    )
+
+    result = run(text, target)
+
+    assert result.imported == 1
+    person = Person.objects.get()
+    assert person.full_name == "Anna\tMaria Back\\slash"
+    assert (person.unit, person.notes) == ("Unit\\N", "two\nlines\r\nand a tab")
+
+
 def test_a_file_in_many_chunks_imports_every_row_in_file_order(target, small_chunks):
     result = run(HEADER + good_rows(10), target)
 

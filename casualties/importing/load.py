@@ -121,18 +121,18 @@ def _skipped_triggers() -> list[str]:
 def _check_replica_mode_skips_only_known_triggers(cursor, skipped: list[str]) -> None:
     """Replica mode skips every trigger: refuse it if one exists whose work this module does
     not do itself, so that a trigger added later cannot be silently bypassed by imports."""
-    tables = [apps.get_model("casualties", name)._meta.db_table for name in WRITTEN]
     person = apps.get_model("casualties", "Person")
-    skipped = [
-        *skipped,
-        *(trigger.get_pgid(person) for model, trigger in pgtrigger.registered()
-          if model is person and trigger.name in DONE_TOO),
-    ]  # fmt: skip
+    done_too = [
+        trigger.get_pgid(model)
+        for model, trigger in pgtrigger.registered()
+        if model is person and trigger.name in DONE_TOO
+    ]
+    tables = [apps.get_model("casualties", name)._meta.db_table for name in WRITTEN]
     cursor.execute(INSERT_TRIGGERS, [tables])
     unknown = [
         (name, table)
         for name, table, referenced in cursor.fetchall()
-        if name not in skipped and (table, referenced) not in CHECKED_KEYS
+        if name not in [*skipped, *done_too] and (table, referenced) not in CHECKED_KEYS
     ]
     if unknown:
         raise RuntimeError(f"Triggers the person import would skip unawares: {unknown}")

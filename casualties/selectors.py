@@ -113,21 +113,28 @@ def _score(value: float) -> Cast:
     return Cast(Value(value), FloatField())
 
 
-def _word_rank(matched: dict[str, float]) -> float | Case:
-    """How closely a person's key holds one query word: the score of its closest name word
-    (a number when every word found is as close)."""
-    by_score: dict[float, list[str]] = {}
-    for word, score in matched.items():
-        by_score.setdefault(score, []).append(word)
-    if len(by_score) == 1:
-        return next(iter(by_score))
+def _tiers(scores: dict, lookup: str) -> Case:
+    """A rank from ``scores`` ({value: score}): the highest score among the values a row
+    matches by ``lookup`` (``name_words__overlap``, ``pk__in``), else 0."""
+    by_score: dict[float, list] = {}
+    for value, score in scores.items():
+        by_score.setdefault(score, []).append(value)
     return Case(
         *[
-            When(name_words__overlap=by_score[score], then=_score(score))
+            When(**{lookup: by_score[score]}, then=_score(score))
             for score in sorted(by_score, reverse=True)
         ],
         default=_score(0.0),
     )
+
+
+def _word_rank(matched: dict[str, float]) -> float | Case:
+    """How closely a person's key holds one query word: the score of its closest name word
+    (a number when every word found is as close)."""
+    scores = set(matched.values())
+    if len(scores) == 1:
+        return scores.pop()
+    return _tiers(matched, "name_words__overlap")
 
 
 def _names_rank(matched: list[dict[str, float]]) -> tuple[Expression, bool]:
@@ -151,19 +158,6 @@ def _aliased(key: str) -> dict[int, float]:
     return {row["person_id"]: round(row["rank"], 2) for row in found}
 
 
-def _alias_rank(aliased: dict[int, float]) -> Case:
-    by_score: dict[float, list[int]] = {}
-    for person_id, score in aliased.items():
-        by_score.setdefault(score, []).append(person_id)
-    return Case(
-        *[
-            When(pk__in=by_score[score], then=_score(score))
-            for score in sorted(by_score, reverse=True)
-        ],
-        default=_score(0.0),
-    )
-
-
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
     """``persons`` whose names or aliases match ``text`` in any script (Սարգսյան, Саргсян and
     Sargsyan are one name), word by word, annotated with ``search_rank``: for the names, the
@@ -171,11 +165,12 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     word similarity of the whole ``text`` to it; the better of the two. Nothing when ``text``
     has no letter or digit to compare.
 
-    Each query word is first matched against the vocabulary of name words (``NameWord``, a
-    few thousand rows, by substring or similarity), then the persons are found by holding one
-    of the words found for every query word, through the ``person_search_words`` index: that
-    reads only the persons that match, however common the name, where trigrams of the whole
-    key would be rechecked against every person sharing a frequent trigram.
+    Each query word is first matched against the vocabulary of name words (``NameWord``: one
+    row per distinct word, ~20,000 for 200,000 persons) by substring or similarity; then the
+    persons are found by holding one of the words found for every query word, through the
+    ``person_search_words`` index. That reads only the persons that match, however common
+    the name, where trigrams of the whole key would be rechecked against every person
+    sharing a frequent trigram.
 
     A ``public`` search sees only names that may be published, and aliases only of those, so
     neither results, order nor counts tell the public anything about a hidden name.
@@ -197,7 +192,7 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
         matches = Q(*[Q(name_words__overlap=list(found)) for found in matched])
         rank, varies = _names_rank(matched)
     if aliased:
-        rank, varies = Greatest(rank, _alias_rank(aliased)), True
+        rank, varies = Greatest(rank, _tiers(aliased, "pk__in")), True
         matches |= Q(pk__in=list(aliased))
     if varies:
         persons = persons.alias(**{RANK_VARIES: Value(True)})

@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 
 from casualties import synthetic
 from casualties.importing.rows import COLUMNS
+from casualties.models import insert_name_words
 
 STAGING = "person_import_staging"
 CREATE_STAGING = f"""
@@ -91,11 +92,7 @@ WITH inserted AS (
     INSERT INTO casualties_statuschange ({CHANGE_COLUMNS})
     SELECT id, status, status_date, %(note)s, false, '', %(user)s, now() FROM inserted
     RETURNING *
-), name_words AS (
-    INSERT INTO casualties_nameword (word)
-    SELECT DISTINCT word FROM {STAGING}, unnest(string_to_array(search_key, ' ')) AS word
-    WHERE word <> ''
-    ON CONFLICT (word) DO NOTHING
+), name_words AS ({insert_name_words(STAGING)}
 ), person_events AS (
     {_event_insert("Person", "inserted")}
 ), change_events AS (
@@ -165,15 +162,13 @@ class RowLoader:
     worker thread on this thread's connection, inside the caller's transaction and pghistory
     context (which must stay open until ``finish`` or ``abandon``)."""
 
-    def __init__(
-        self, *, conflict_id: int, party_id: int, user_id: int | None, note: str, fast=True
-    ):
+    def __init__(self, *, conflict_id: int, party_id: int, user_id: int | None, note: str):
         self.conflict_id = conflict_id
         synthetic.prepare_bulk_writes()
         skipped = _skipped_triggers()
         with connection.cursor() as cursor:
             cursor.execute(CREATE_STAGING)
-            self.replica = fast and _use_replica_mode(cursor)
+            self.replica = _use_replica_mode(cursor)
             if self.replica:
                 _check_replica_mode_skips_only_known_triggers(cursor, skipped)
                 _lock_referenced(

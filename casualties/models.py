@@ -191,7 +191,8 @@ def public_sort_name():
 
 
 class NameWords(Func):
-    """The words of a search key, as the text array the person_search_words index holds."""
+    """The words of a search key, as the text array the name-word indexes of persons hold
+    (``person_public_words``, ``person_unpublished_words``)."""
 
     template = "string_to_array(%(expressions)s, ' ')"
     output_field = ArrayField(TextField())
@@ -290,9 +291,21 @@ class Person(TimestampedModel):
             # instead of sorting every person: staff by name, the public by published name.
             models.Index("name_latin", "id", name="person_name_order"),
             models.Index(public_sort_name(), "id", name="person_public_name_order"),
-            # Similar names (duplicates) by trigram; a name search by whole words of the key.
+            # Similar names (duplicates) by trigram; a name search by whole words of the key,
+            # in two halves by whether the name may be published: a public search reads only
+            # the persons it may show, and a staff search both halves (each person is in one,
+            # so an import maintains no more than one index would).
             GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="person_search_trgm"),
-            GinIndex(NameWords("search_key"), name="person_search_words"),
+            GinIndex(
+                NameWords("search_key"),
+                name="person_public_words",
+                condition=Q(name_public=True),
+            ),
+            GinIndex(
+                NameWords("search_key"),
+                name="person_unpublished_words",
+                condition=Q(name_public=False),
+            ),
         ]
         triggers = [
             _name_words_trigger("add_name_words_insert", pgtrigger.Insert),

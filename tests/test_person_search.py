@@ -149,6 +149,31 @@ def test_the_public_never_finds_a_hidden_name_nor_its_alias(api_for, world, cler
     assert ids(api_for("clerk").get(URL, {"q": "Оганян"})) == [hidden.pk]
 
 
+def test_staff_find_published_and_unpublished_names_in_one_ranking(api_for, world, people):
+    hidden = person(world, "Վահե Սարգսյան", public=False)
+    hidden_misspelt = person(world, "Gor Sargsyann", public=False)
+    exact = [people[key].pk for key in ("armenian", "russian", "latin")]
+
+    staff = api_for("clerk").get(URL, {"q": "Sargsyan"}).json()
+    public = api_for("anonymous").get(URL, {"q": "Sargsyan"}).json()
+
+    assert staff["count"] == 6 and public["count"] == 4
+    staff_ids = [row["id"] for row in staff["results"]]
+    assert staff_ids == [*sorted([*exact, hidden.pk]), people["misspelt"].pk, hidden_misspelt.pk]
+
+
+def test_a_name_made_public_is_found_by_the_public_at_once(api_for, world):
+    hidden = person(world, "Վահե Օհանյան", "Vahe Ohanyan", public=False)
+    assert api_for("anonymous").get(URL, {"q": "Ohanyan"}).json()["count"] == 0
+
+    Person.objects.filter(pk=hidden.pk).update(name_public=True)
+
+    assert ids(api_for("anonymous").get(URL, {"q": "Ohanyan"})) == [hidden.pk]
+    Person.objects.filter(pk=hidden.pk).update(name_public=False)
+    assert ids(api_for("anonymous").get(URL, {"q": "Ohanyan"})) == []
+    assert ids(api_for("clerk").get(URL, {"q": "Ohanyan"})) == [hidden.pk]
+
+
 def test_a_public_persons_alias_is_found_by_the_public(anonymous_api, clerk, people):
     person_alias_add(person=people["hovhannisyan"], name="Оганесян", user=clerk)
 

@@ -199,8 +199,8 @@ class NameWords(Func):
 
 
 def insert_name_words(source: str) -> str:
-    """SQL adding to NameWord every word of the search keys of ``source`` (a table or a
-    trigger's transition table) that it lacks."""
+    """SQL adding to NameWord every word of the search keys of ``source`` (a trigger's
+    transition table) that it lacks."""
     return (
         "\n    INSERT INTO casualties_nameword (word)\n"
         f"    SELECT DISTINCT word FROM {source}, "

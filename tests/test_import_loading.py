@@ -87,11 +87,11 @@ def test_a_failing_chunk_fails_the_import_and_keeps_nothing(target, small_chunks
     write = load.RowLoader._write
     calls = []
 
-    def second_chunk_fails(self, rows):
+    def second_chunk_fails(self, rows, words):
         calls.append(len(rows))
         if len(calls) == 2:
             raise DatabaseError("disk full")
-        return write(self, rows)
+        return write(self, rows, words)
 
     monkeypatch.setattr(load.RowLoader, "_write", second_chunk_fails)
 

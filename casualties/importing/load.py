@@ -27,7 +27,6 @@ from django.db import DatabaseError, connection, transaction
 
 from casualties import synthetic
 from casualties.importing.rows import COLUMNS
-from casualties.models import insert_name_words
 
 STAGING = "person_import_staging"
 CREATE_STAGING = f"""
@@ -57,6 +56,7 @@ CHECKED_KEYS = {
     ("casualties_statuschange", "auth_user"),
 }
 CHUNK = 10_000
+SEARCH_KEY = COLUMNS.index("search_key")
 # Triggers that fire on INSERT into the written tables (tgtype bit 2), with the tables their
 # foreign-key checks point to.
 INSERT_TRIGGERS = """
@@ -92,7 +92,9 @@ WITH inserted AS (
     INSERT INTO casualties_statuschange ({CHANGE_COLUMNS})
     SELECT id, status, status_date, %(note)s, false, '', %(user)s, now() FROM inserted
     RETURNING *
-), name_words AS ({insert_name_words(STAGING)}
+), name_words AS (
+    INSERT INTO casualties_nameword (word) SELECT unnest(%(words)s::text[])
+    ON CONFLICT (word) DO NOTHING
 ), person_events AS (
     {_event_insert("Person", "inserted")}
 ), change_events AS (
@@ -194,20 +196,30 @@ class RowLoader:
         self.session = connection.connection
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="person-import")
         self.chunks: list[Future] = []
+        self.words: set[str] = set()
 
     def add(self, rows: Sequence[tuple]) -> None:
         """Queue ``rows`` to be written; raises at once if an earlier chunk failed."""
         for chunk in self.chunks:
             if chunk.done() and chunk.exception():
                 raise chunk.exception()
-        self.chunks.append(self.worker.submit(self._write, list(rows)))
+        self.chunks.append(self.worker.submit(self._write, list(rows), self._new_words(rows)))
 
-    def _write(self, rows: list[tuple]) -> int:
+    def _new_words(self, rows: Sequence[tuple]) -> list[str]:
+        """The words of the rows' search keys that no earlier chunk carried, sorted (so that
+        concurrent imports adding the same words lock them in one order). Collected here, by
+        the checking thread, where PostgreSQL would split every key again per chunk."""
+        words = {word for row in rows for word in row[SEARCH_KEY].split(" ") if word}
+        new = words - self.words
+        self.words |= new
+        return sorted(new)
+
+    def _write(self, rows: list[tuple], words: list[str]) -> int:
         with self.session.cursor() as cursor:
             with cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(self.statement, self.params)
+            cursor.execute(self.statement, {**self.params, "words": words})
             created = cursor.fetchone()[0]
             cursor.execute(f"TRUNCATE {STAGING}")
         return created

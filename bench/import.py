@@ -38,7 +38,7 @@ django.setup()
 import pghistory  # noqa: E402
 import tablib  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import DatabaseError, connection, transaction  # noqa: E402
 from import_export import fields, resources  # noqa: E402
 
 from casualties import synthetic  # noqa: E402
@@ -131,11 +131,17 @@ def cleanup() -> None:
 
 def vacuum() -> None:
     """Earlier runs leave the deleted rows of their imports behind: reclaim them first, so each
-    run measures the same tables, not those of the runs before."""
+    run measures the same tables, not those of the runs before. Then a checkpoint, so no run
+    pays for the one that the write-ahead log of the runs before it would otherwise force."""
     with connection.cursor() as cursor:
         for table in ("casualties_person", "casualties_statuschange", "casualties_personevent",
                       "casualties_statuschangeevent", "casualties_nameword"):  # fmt: skip
             cursor.execute(f"VACUUM ANALYZE {table}")
+        try:
+            with transaction.atomic():
+                cursor.execute("CHECKPOINT")
+        except DatabaseError:
+            print("  (no CHECKPOINT privilege here: a run may include a checkpoint others caused)")
 
 
 def clear_imported(conflict) -> None:

@@ -7,6 +7,7 @@ since the test process itself is bound to the healthy test database.
 import os
 import subprocess
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -90,3 +91,35 @@ def test_the_test_database_is_utf8(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT datctype FROM pg_database WHERE datname = current_database()")
         assert cursor.fetchone()[0] == "C.UTF-8"
+
+
+def _show(name: str) -> str:
+    with psycopg.connect(**_server_params(), autocommit=True) as conn:
+        return conn.execute(f"SHOW {name}").fetchone()[0]
+
+
+def _server_params() -> dict:
+    params = connection.get_connection_params()
+    return {key: params[key] for key in ("host", "port", "user", "password") if key in params}
+
+
+def _shown_after_reload(name: str, value: str) -> bool:
+    """A reload is signalled, not awaited: new sessions see it within moments."""
+    for _ in range(50):
+        if _show(name) == value:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_embedded_server_is_given_its_bulk_load_settings(db):
+    from config.database import EMBEDDED_SETTINGS, apply_embedded_settings
+
+    with psycopg.connect(**_server_params(), dbname="postgres", autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM RESET max_wal_size")
+        conn.execute("SELECT pg_reload_conf()")
+        assert _shown_after_reload("max_wal_size", "1GB")
+
+        apply_embedded_settings(conn)
+
+    assert _shown_after_reload("max_wal_size", EMBEDDED_SETTINGS["max_wal_size"])

@@ -179,8 +179,9 @@ def _aliased(key: str) -> dict[int, float]:
 def _holding_words(matched: list[dict[str, float]], *, public: bool) -> Q:
     """Persons holding one of the words found for every query word. The name-word index
     comes in two halves by ``name_public``, and PostgreSQL uses a half only where the query
-    says which: a public search names its half; a staff search asks each half (a bitmap OR
-    of the two), which reads no more than one whole index would."""
+    says which: a public search is already limited to published names (``name_search``),
+    which names its half; a staff search asks each half (a bitmap OR of the two), which
+    reads no more than one whole index would."""
     words = Q(*[Q(name_words__overlap=list(found)) for found in matched])
     if public:
         return words
@@ -197,9 +198,9 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     Each query word is first matched against the vocabulary of name words (``NameWord``: one
     row per distinct word, ~20,000 for 200,000 persons) by substring or similarity; then the
     persons are found by holding one of the words found for every query word, through the
-    name-word indexes (``_holding_words``). That reads only the persons that match, however common
-    the name, where trigrams of the whole key would be rechecked against every person
-    sharing a frequent trigram.
+    name-word indexes (``_holding_words``). That reads only the persons that match, however
+    common the name, where trigrams of the whole key would be rechecked against every
+    person sharing a frequent trigram.
 
     A ``public`` search sees only names that may be published, and aliases only of those, so
     neither results, order nor counts tell the public anything about a hidden name.

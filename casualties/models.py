@@ -198,21 +198,15 @@ class NameWords(Func):
     output_field = ArrayField(TextField())
 
 
-def insert_name_words(source: str) -> str:
-    """SQL adding to NameWord every word of the search keys of ``source`` (a trigger's
-    transition table) that it lacks."""
-    return (
-        "\n    INSERT INTO casualties_nameword (word)\n"
-        f"    SELECT DISTINCT word FROM {source}, "
-        f"unnest(string_to_array({source}.search_key, ' ')) AS word\n"
-        "    WHERE word <> ''\n"
-        "    ON CONFLICT (word) DO NOTHING"
-    )
-
-
 # Every word of the persons' search keys goes into NameWord, set-wise per statement, whatever
 # writes them (a form, the admin, an UPDATE, raw SQL). The person import adds its words itself.
-ADD_NAME_WORDS = insert_name_words("new_rows") + ";\n    RETURN NULL;\n"
+ADD_NAME_WORDS = """
+    INSERT INTO casualties_nameword (word)
+    SELECT DISTINCT word FROM new_rows, unnest(string_to_array(new_rows.search_key, ' ')) AS word
+    WHERE word <> ''
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+"""
 
 
 def _name_words_trigger(name: str, operation) -> pgtrigger.Trigger:

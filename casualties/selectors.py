@@ -84,12 +84,12 @@ def _query_words(key: str) -> list[str]:
     return [word for word in key.split() if len(word) >= MIN_SUBSTRING][:MAX_WORDS] or [key]
 
 
-def _key_matches(key: str, field: str = "search_key") -> Q:
-    """A key holding every word of ``key``, each as a substring (a partial name) or, from 5
-    letters, as a similar word (a misspelling)."""
+def _key_matches(key: str) -> Q:
+    """A search key holding every word of ``key``, each as a substring (a partial name) or,
+    from 5 letters, as a similar word (a misspelling)."""
     matches = Q()
     for word in _query_words(key):
-        matches &= _word_matches(word, field)
+        matches &= _word_matches(word, "search_key")
     return matches
 
 

@@ -49,7 +49,7 @@ test: lint browser
 
 # Stop the embedded PostgreSQL (it keeps running between commands otherwise).
 db-stop: setup
-	$(BIN)/python -m config.database stop
+	$(BIN)/python -m core.db.embedded stop
 
 clean: db-stop
 	rm -rf var/pg

@@ -35,8 +35,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from casualties.models import Conflict, Party, Person  # noqa: E402
-from repatriation import views  # noqa: E402
 from repatriation.models import Handover  # noqa: E402
+from repatriation.views import handovers as views  # noqa: E402
 
 # Pages link their CSS through the static files storage; without `collectstatic` output,
 # the plain storage (the finders' files, unhashed) stands in for the manifest one.

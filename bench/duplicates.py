@@ -26,9 +26,9 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from casualties import duplicates  # noqa: E402
 from casualties.models import Person  # noqa: E402
-from casualties.transliteration import search_key  # noqa: E402
+from casualties.search import duplicates  # noqa: E402
+from casualties.search.transliteration import search_key  # noqa: E402
 
 
 def timed(**filters) -> str:

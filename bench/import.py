@@ -41,8 +41,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection, transaction  # noqa: E402
 from import_export import fields, resources  # noqa: E402
 
-from casualties import synthetic  # noqa: E402
 from casualties.models import Conflict, Party, Person  # noqa: E402
+from core.db.bulk import prepare_bulk_writes  # noqa: E402
+from demo import synthetic  # noqa: E402
 
 SLUG, PARTY = "bench-import", "BENCH-IMP"
 STATUSES = ("missing", "killed", "injured", "captured", "released", "found_alive")
@@ -122,7 +123,7 @@ def time_import_export(path: Path, rows: int, conflict, party) -> tuple[float, i
 def cleanup() -> None:
     conflict = Conflict.objects.filter(slug=SLUG).first()
     with transaction.atomic():
-        synthetic.prepare_bulk_writes()
+        prepare_bulk_writes()
         if conflict:
             synthetic.delete_data(conflict)
             conflict.delete()
@@ -146,7 +147,7 @@ def vacuum() -> None:
 
 def clear_imported(conflict) -> None:
     with transaction.atomic():
-        synthetic.prepare_bulk_writes()
+        prepare_bulk_writes()
         synthetic.delete_data(conflict)
     vacuum()
 

@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from casualties.models import Conflict, Party  # noqa: E402
-from repatriation.ledger import ledger_for  # noqa: E402
+from ledger.computation import ledger_for  # noqa: E402
 
 SIZE = {"persons": 50_000, "handovers": 2_000, "remains_per_handover": 30, "statements": 500}
 URL = "/api/v1/ledger/synthetic/SYN-A/"

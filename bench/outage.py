@@ -44,7 +44,7 @@ from outage_instance import (
 
 REMAINS_PER_HANDOVER = 3
 # API reads only: a page needs collectstatic's manifest with DEBUG off, which is not this
-# script's business (the plain 503 page is covered by tests/test_database_unavailable.py).
+# script's business (the plain 503 page is covered by tests/core/test_database_unavailable.py).
 READ_URLS = ("/api/v1/ledger/sept-2022/ARM/", "/api/v1/handovers/?page_size=5")
 
 

@@ -48,7 +48,7 @@ def remove_instance() -> None:
 def start_instance() -> str:
     """A fresh cluster in PGDATA with a ``ledger`` database; returns its socket directory."""
     remove_instance()
-    from config.database import _utf8_locale, embedded_database
+    from core.db.embedded import _utf8_locale, embedded_database
 
     with _utf8_locale():
         return embedded_database(PGDATA)["HOST"]

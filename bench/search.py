@@ -42,8 +42,8 @@ from django.test import Client, RequestFactory  # noqa: E402
 
 from casualties.filtersets import PersonFilterSet  # noqa: E402
 from casualties.models import Person, PersonAlias  # noqa: E402
-from casualties.paging import SearchPaginator  # noqa: E402
-from casualties.transliteration import search_key  # noqa: E402
+from casualties.search.paging import SearchPaginator  # noqa: E402
+from casualties.search.transliteration import search_key  # noqa: E402
 
 SLUG = "synthetic-search"
 URL = "/api/v1/persons/"

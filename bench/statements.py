@@ -33,7 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from casualties.models import Conflict, Figure, Party, Source, Statement  # noqa: E402
-from repatriation.ledger import ledger_for  # noqa: E402
+from ledger.computation import ledger_for  # noqa: E402
 
 SLUG, CODE, SOURCE = "bench-statements", "BENCH-S", "Benchmark statements source"
 

@@ -3,10 +3,12 @@
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, UniqueConstraint
 from django.utils.translation import gettext_lazy as _
+from pghistory.models import Event
 
 from casualties.models import Person, PersonAlias, PersonMerge, StatusChange
-from casualties.transliteration import search_key
+from casualties.search.transliteration import search_key
 
 MERGE_WITH_ITSELF = _("A record cannot be merged with itself.")
 MERGE_ACROSS_SCOPE = _("Only records of the same conflict and the same party can be merged.")
@@ -57,7 +59,6 @@ def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
         _fill_blanks(keep=keep, drop=drop)
         _recompute_status(keep)
         keep.save()
-        PersonMerge.objects.filter(person=drop).update(person=keep)
         PersonMerge.objects.create(
             merged_id=drop.pk,
             person=keep,
@@ -89,19 +90,41 @@ def _lock_pair(*, keep: Person, drop: Person, reason: str) -> tuple[Person, Pers
 
 
 def _move_records(*, keep: Person, drop: Person) -> None:
-    from repatriation.models import ReleasedPerson, Remains
+    """Re-point every row that refers to ``drop`` at ``keep``, whichever app the row is in
+    (status history, aliases, merges, and the remains and releases of repatriation): found
+    through the relations Person knows of, so this app needs no import of the apps above it.
+    The audit trail's events are history and stay as they were."""
+    for relation in _rows_referring_to_person():
+        model, name = relation.related_model, relation.field.name
+        # A row the kept record already has its twin of (the same alias, the same release)
+        # would break a unique constraint: the dropped record's copy goes.
+        for others in _unique_partners(model, name):
+            twin = model.objects.filter(**{name: keep}, **{f: OuterRef(f) for f in others})
+            model.objects.filter(Exists(twin), **{name: drop}).delete()
+        model.objects.filter(**{name: drop}).update(**{name: keep})
 
-    StatusChange.objects.filter(person=drop).update(person=keep)
-    Remains.objects.filter(person=drop).update(person=keep)
-    # A handover listing both records lists the person once.
-    ReleasedPerson.objects.filter(
-        person=drop, handover__in=ReleasedPerson.objects.filter(person=keep).values("handover")
-    ).delete()
-    ReleasedPerson.objects.filter(person=drop).update(person=keep)
-    PersonAlias.objects.filter(
-        person=drop, search_key__in=PersonAlias.objects.filter(person=keep).values("search_key")
-    ).delete()
-    PersonAlias.objects.filter(person=drop).update(person=keep)
+
+def _rows_referring_to_person():
+    """The foreign keys to Person, hidden ones (``related_name="+"``) included; not the
+    many-to-many relations, which move through their own table's foreign key, nor the audit
+    trail's events."""
+    return [
+        field
+        for field in Person._meta.get_fields(include_hidden=True)
+        if field.one_to_many and not issubclass(field.related_model, Event)
+    ]
+
+
+def _unique_partners(model, name: str) -> list[list[str]]:
+    """For each unconditional unique constraint of ``model`` on ``name`` and other fields,
+    those other fields."""
+    return [
+        [field for field in constraint.fields if field != name]
+        for constraint in model._meta.constraints
+        if isinstance(constraint, UniqueConstraint)
+        and constraint.condition is None
+        and name in constraint.fields
+    ]
 
 
 def _add_names_as_aliases(*, keep: Person, drop: Person, user) -> None:

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from casualties.audit import audited
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, Qualifier, SourceKind
-from casualties.transliteration import search_key
+from casualties.search.transliteration import search_key
+from core.audit import audited
 
 
 class TimestampedModel(models.Model):

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Greatest, Lower
 
 from casualties.models import NameWord, NameWords, Person, PersonAlias, StatusChange
-from casualties.transliteration import search_key
+from casualties.search.transliteration import search_key
 
 # "Sargsyan Aram (#1234)", "#1234" or "1234": the number is the person's id.
 PERSON_NUMBER = re.compile(r"^#?(\d+)$|\(#(\d+)\)$")
@@ -260,9 +260,9 @@ def person_for_staff_page() -> QuerySet[Person]:
     """One person's page: conflict and party joined, then the status timeline with who
     recorded each change, the remains identified as them with their handovers, and the
     handovers that released them, and the other spellings of their name — five queries
-    however long the history."""
-    from repatriation.models import Remains
-
+    however long the history. Remains and handovers are repatriation's models, reached
+    through Person's reverse relations rather than imported (that app builds on this one)."""
+    remains = Person._meta.get_field("remains").related_model
     return Person.objects.select_related("conflict", "party").prefetch_related(
         Prefetch("aliases", queryset=PersonAlias.objects.select_related("created_by")),
         Prefetch(
@@ -273,7 +273,7 @@ def person_for_staff_page() -> QuerySet[Person]:
         ),
         Prefetch(
             "remains",
-            queryset=Remains.objects.select_related(
+            queryset=remains.objects.select_related(
                 "handover__from_party", "handover__to_party"
             ).order_by("case_number", "id"),
         ),
@@ -282,6 +282,5 @@ def person_for_staff_page() -> QuerySet[Person]:
 
 
 def _release_handovers():
-    from repatriation.models import Handover
-
-    return Handover.objects.select_related("from_party", "to_party").order_by("date", "id")
+    handover = Person._meta.get_field("release_handovers").related_model
+    return handover.objects.select_related("from_party", "to_party").order_by("date", "id")

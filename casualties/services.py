@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
-from casualties.transliteration import search_key, to_latin
+from casualties.search.transliteration import search_key, to_latin
 
 FORBIDDEN_MOVE = _(
     "A person cannot go from “%(current)s” to “%(new)s”. If the earlier record was wrong, "

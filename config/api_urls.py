@@ -1,4 +1,4 @@
-"""The REST API, version 1: each app's endpoints under /api/v1/, plus the OpenAPI schema."""
+"""The REST API, version 1: each app's endpoints under /api/v1/."""
 
 from django.urls import include, path
 
@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("casualties.api.urls")),
     path("", include("repatriation.api.urls")),
+    path("", include("ledger.api.urls")),
 ]

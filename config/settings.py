@@ -5,16 +5,16 @@ SECRET_KEY     required when DEBUG is off.
 ALLOWED_HOSTS  comma-separated; defaults to localhost names when DEBUG is on.
 DATABASE_URL   postgres://user:pass@host:port/name; without it an embedded PostgreSQL under var/.
 DATABASE_POOL  "0" to turn psycopg's connection pool off (e.g. behind PgBouncer).
-DATABASE_REPLICA_URL  optional read replica for public reads (config/replica.py).
+DATABASE_REPLICA_URL  optional read replica for public reads (core/db/replica.py).
 LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, LOGIN_LOCKOUT_PARAMETERS, LOGIN_NUM_PROXIES
                login lockout (django-axes); see the README.
 CSRF_TRUSTED_ORIGINS, BEHIND_PROXY, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
 SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, SECURE_REFERRER_POLICY
                HTTPS; all on by default with DEBUG off (see "HTTPS" below).
 SESSION_HOURS, SESSION_IDLE_MINUTES
-               a login's lifetime (8) and idle timeout (30); config/sessions.py.
+               a login's lifetime (8) and idle timeout (30); accounts/sessions.py.
 OTP_REQUIRED, OTP_ISSUER, OTP_THROTTLE_FACTOR
-               two-factor login for staff and admins, on unless DEBUG; config/otp.py.
+               two-factor login for staff and admins, on unless DEBUG; accounts/otp.py.
 """
 
 import datetime
@@ -27,7 +27,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.database import embedded_database
+from core.db.embedded import embedded_database
+from core.db.routers import replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,9 +86,8 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD and "SECURE_HSTS_PRELOAD" in 
 INSTALLED_APPS = [
     # pghistory.admin must come before django.contrib.admin so its templates win.
     "pghistory.admin",
-    # django.contrib.admin, with the two-factor check on its site (config/admin_site.py).
-    "config.apps.LedgerAdminConfig",
-    "config.apps.LedgerConfig",
+    # django.contrib.admin, with the two-factor check on its site (accounts/admin_site.py).
+    "accounts.apps.LedgerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,9 +105,17 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Ours, lowest first: each imports only those above it (DESIGN §10).
+    "core.apps.CoreConfig",
+    "accounts.apps.AccountsConfig",
     "casualties.apps.CasualtiesConfig",
     "repatriation.apps.RepatriationConfig",
+    "ledger.apps.LedgerConfig",
 ]
+# Demo and synthetic data (seed_demo, generate_data) only where they are wanted.
+DEMO_APP = env_bool("DEMO_APP", default=DEBUG)
+if DEMO_APP:
+    INSTALLED_APPS.append("demo.apps.DemoConfig")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -120,7 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, to say why a login ended; then who verified the session (django-otp).
-    "config.sessions.SessionExpiryMiddleware",
+    "accounts.sessions.SessionExpiryMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so every audited write carries the acting user and URL.
@@ -166,16 +174,14 @@ if env_bool("DATABASE_POOL", default=True):
 
 # Scale-out: with DATABASE_REPLICA_URL, public reads (anonymous and journalist GETs of the API
 # and the ledger pages) go to that read replica and everything else to the primary
-# (config/replica.py says which reads, and why).
+# (core/db/replica.py says which reads, and why).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    from config.routers import replica_database
-
     DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
-    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.db.routers.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "config.replica.PublicReadMiddleware",
+        "core.db.replica.PublicReadMiddleware",
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -212,13 +218,13 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/handovers/"
 
 # A login lasts at most SESSION_HOURS (8) and ends after SESSION_IDLE_MINUTES (30) without a
-# request (config/sessions.py), and with the browser.
+# request (accounts/sessions.py), and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "8")) * 3600
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Two-factor login (TOTP, django-otp) for clerks, verifiers and admins: required unless DEBUG,
-# or OTP_REQUIRED=0. See config/otp.py.
+# or OTP_REQUIRED=0. See accounts/otp.py.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Casualty & Repatriation Ledger")
 # Wrong codes in a row make the next try wait 1, 2, 4, 8 … seconds times this factor.
@@ -227,7 +233,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any password is checked.
-    "config.auth.LockoutBackend",
+    "accounts.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -247,11 +253,11 @@ AXES_LOCKOUT_PARAMETERS = [
     for part in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
 ]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
 # Behind a reverse proxy every request comes from the proxy's address: the client's is read
 # from X-Forwarded-For instead, trusting only the entries the LOGIN_NUM_PROXIES proxies added
 # (the same rule as the API's throttling, whose API_NUM_PROXIES is the default).
-AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
 LOGIN_NUM_PROXIES = int(os.environ.get("LOGIN_NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
 
 # No inline scripts or styles anywhere: pages pass data to scripts in data- attributes.
@@ -294,8 +300,8 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ReadOpenWriteByModelPermission"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.RoleRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ReadOpenWriteByModelPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.RoleRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "journalist": os.environ.get("API_THROTTLE_JOURNALIST", "1200/minute"),
@@ -304,18 +310,18 @@ REST_FRAMEWORK = {
     # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For, so each
     # client is throttled on its own address rather than the proxy's.
     "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "config.api.ordering.StableOrderingFilter",
+        "core.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "config.api.csv.CSVRenderer",
+        "core.api.csv.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

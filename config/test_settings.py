@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# The demo app (seed_demo, generate_data) is under test too.
+os.environ.setdefault("DEMO_APP", "1")
 
 from config.settings import *  # noqa: E402, F403
 
@@ -16,14 +18,14 @@ STORAGES = {
 }
 
 # The test client and the live server speak plain HTTP, and the existing tests log in with a
-# password only: tests/test_deploy_settings.py checks the production values, and the
+# password only: tests/core/test_deploy_settings.py checks the production values, and the
 # two-factor tests switch OTP_REQUIRED on for themselves.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 OTP_REQUIRED = False
 
-# tests/test_concurrency.py sends 20 requests at once from threads, each holding its own
+# tests/core/test_concurrency.py sends 20 requests at once from threads, each holding its own
 # connection for its whole request (the test client does not hand it back in between), besides
 # the test's own: with the pool's usual 10, half would queue behind the others, and a slow
 # machine would turn the wait into a pool timeout instead of a race.
@@ -34,7 +36,7 @@ if isinstance(DATABASES["default"]["OPTIONS"].get("pool"), dict):  # noqa: F405
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
 
-# The read-replica router's tests (tests/test_replica_router.py) read through a second alias
+# The read-replica router's tests (tests/core/test_replica_router.py) read through a second alias
 # on the same test database; nothing routes to it unless a test installs the router.
 DATABASES["replica"] = {  # noqa: F405
     **DATABASES["default"],  # noqa: F405

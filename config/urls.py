@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.auth import LoginView
-from config.otp_views import otp_setup, otp_verify
-from config.views import healthz
+from accounts.auth import LoginView
+from accounts.views import otp_setup, otp_verify
+from core.views import healthz
+from ledger.urls import urlpatterns as ledger_pages
+from repatriation.urls import urlpatterns as repatriation_pages
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="repatriation:ledger_list", permanent=False)),
@@ -25,9 +27,11 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
-    path("", include("repatriation.urls")),
+    # The ledger pages keep the URL names they had before the ledger became its own app
+    # ("repatriation:ledger_detail"), so links and bookmarks made from them still reverse.
+    path("", include((ledger_pages + repatriation_pages, "repatriation"))),
     path("", include("casualties.urls")),
 ]
 
-# A database outage answers 503 (JSON under /api/), not a 500 page: config/unavailable.py.
-handler500 = "config.unavailable.server_error"
+# A database outage answers 503 (JSON under /api/), not a 500 page: core/db/unavailable.py.
+handler500 = "core.db.unavailable.server_error"

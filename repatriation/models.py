@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from casualties.audit import audited
 from casualties.models import Conflict, Party, Person, TimestampedModel
+from core.audit import audited
 from repatriation.choices import (
     HandoverKind,
     HandoverState,

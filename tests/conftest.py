@@ -1,7 +1,10 @@
 import pytest
 
-from casualties.roles import CLERK, JOURNALIST, VERIFIER
+from accounts.roles import CLERK, JOURNALIST, VERIFIER
 from tests.factories import UserFactory
+
+# The API clients of each role, and the scenery of the page tests, for every test folder.
+pytest_plugins = ["tests.api_clients", "tests.web_fixtures"]
 
 
 @pytest.fixture

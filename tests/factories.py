@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, SourceKind
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement, StatusChange
-from casualties.transliteration import search_key
+from casualties.search.transliteration import search_key
 from repatriation.choices import HandoverState
 from repatriation.models import Agreement, Handover, Remains
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from casualties.admin.base import ServiceErrorsForm
 from casualties.choices import PersonStatus
 from casualties.models import Person
 from casualties.services import PERSON_EDITABLE_FIELDS, status_date_error, status_move_error
+from core.admin import ServiceErrorsForm
 
 NO_NEW_STATUS = _("Choose the new status, or leave the date and reason empty.")
 DATE_NEEDED = _("Give the date the new status took effect.")

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from casualties.admin.base import ServiceErrorsMixin, adopt, model_values
 from casualties.admin.forms import PersonAddForm, PersonChangeForm
 from casualties.models import Person, PersonAlias, StatusChange
 from casualties.services import (
@@ -15,6 +14,7 @@ from casualties.services import (
     person_create,
     person_update,
 )
+from core.admin import ServiceErrorsMixin, adopt, model_values
 
 DESCRIPTION = (
     "conflict",

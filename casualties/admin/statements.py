@@ -6,15 +6,15 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from casualties.admin.base import (
+from casualties.models import Figure, Statement
+from casualties.services import statement_create
+from core.admin import (
     ServiceErrorsMixin,
     adopt,
     formset_rows,
     mark_saved,
     model_values,
 )
-from casualties.models import Figure, Statement
-from casualties.services import statement_create
 
 FIGURE_FIELDS = ("subject_party", "category", "value", "civilians", "qualifier")
 

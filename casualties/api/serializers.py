@@ -21,7 +21,7 @@ from casualties.services import (
     statement_update,
     status_date_error,
 )
-from config.api.fields import NamedRelatedField
+from core.api.fields import NamedRelatedField
 
 STATUS_NOT_PATCHABLE = _(
     "The status changes only by recording a status change: POST it to %(url)s."
@@ -138,7 +138,7 @@ def _published(field: str) -> Case:
     return Case(When(name_public=True, then=F(field)), default=Value(None))
 
 
-# The CSV export reads these columns straight from the database (config/api/viewsets.py):
+# The CSV export reads these columns straight from the database (core/api/viewsets.py):
 # 50,000 persons in well under a second instead of building a model and a serializer each.
 # They must say exactly what the serializer says; tests compare the two.
 PERSON_PUBLIC_CSV = {

@@ -21,9 +21,10 @@ from casualties.filtersets import (
 )
 from casualties.merging import kept_person_id
 from casualties.models import Conflict, Figure, Party, Person, PersonMerge, Source, Statement
-from config.api.caching import conditional
-from config.api.roles import is_staff
-from config.api.viewsets import ResourceViewSet
+from casualties.search.paging import SearchPagination
+from core.api.caching import conditional
+from core.api.viewsets import ResourceViewSet
+from core.tiers import is_staff
 
 
 class ConflictViewSet(ResourceViewSet):
@@ -86,6 +87,7 @@ class PersonViewSet(ResourceViewSet):
     filterset_class = PersonFilterSet
     # Ordering is part of PersonFilterSet: for the public it must not sort by hidden names.
     filter_backends = [DjangoFilterBackend]
+    pagination_class = SearchPagination
     csv_name = "persons"
 
     def retrieve(self, request, *args, **kwargs):

@@ -25,8 +25,8 @@ import pgtrigger
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
-from casualties import synthetic
 from casualties.importing.rows import COLUMNS
+from core.db.bulk import prepare_bulk_writes
 
 STAGING = "person_import_staging"
 CREATE_STAGING = f"""
@@ -166,7 +166,7 @@ class RowLoader:
 
     def __init__(self, *, conflict_id: int, party_id: int, user_id: int | None, note: str):
         self.conflict_id = conflict_id
-        synthetic.prepare_bulk_writes()
+        prepare_bulk_writes()
         skipped = _skipped_triggers()
         with connection.cursor() as cursor:
             cursor.execute(CREATE_STAGING)

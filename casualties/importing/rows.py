@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
 from casualties.models import Person
-from casualties.transliteration import search_key, to_latin
+from casualties.search.transliteration import search_key, to_latin
 
 TEXT = ("full_name", "name_latin", "rank", "unit", "home_region", "service_number",
         "next_of_kin", "contact", "dna_reference", "notes")  # fmt: skip

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """Request counters for API throttling (config/api/throttling.py), shared by every worker.
+    """Request counters for API throttling (core/api/throttling.py), shared by every worker.
 
     UNLOGGED: counters need no crash safety or replication, and skip the write-ahead log.
     """

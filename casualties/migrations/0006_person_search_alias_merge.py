@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 def fill_search_keys(apps, schema_editor):
     # Persons recorded before the search key existed; the services keep it in step from now on.
-    from casualties.transliteration import search_key
+    from casualties.search.transliteration import search_key
 
     Person = apps.get_model("casualties", "Person")
     batch = []

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from casualties.admin.base import ServiceErrorsForm
+from core.admin import ServiceErrorsForm
 from repatriation.choices import HandoverKind
 from repatriation.services import (
     AGREEMENT_MISMATCH,

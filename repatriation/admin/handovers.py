@@ -10,7 +10,7 @@ from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from casualties.admin.base import (
+from core.admin import (
     ServiceErrorsMixin,
     adopt,
     formset_rows,

@@ -7,7 +7,7 @@ Remains are only ever added with their handover. An identification goes through
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from casualties.admin.base import ServiceErrorsMixin
+from core.admin import ServiceErrorsMixin
 from repatriation.admin.forms import RemainsForm
 from repatriation.choices import HandoverState, Identification
 from repatriation.models import Remains

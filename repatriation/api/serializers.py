@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from casualties.models import Conflict, Party, Person
-from config.api.fields import NamedRelatedField
+from core.api.fields import NamedRelatedField
 from repatriation.choices import HandoverKind
 from repatriation.models import Agreement, Handover, Remains
 from repatriation.services import (

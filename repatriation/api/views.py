@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api.roles import is_staff
-from config.api.viewsets import ResourceViewSet
+from core.api.viewsets import ResourceViewSet
+from core.tiers import is_staff
 from repatriation import idempotency
 from repatriation.api import serializers
 from repatriation.filtersets import AgreementFilterSet, HandoverFilterSet

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from casualties.demo_data import DEMO_USERS
 from casualties.models import Conflict, Person
+from demo.demo_data import DEMO_USERS
 from repatriation.models import Handover
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

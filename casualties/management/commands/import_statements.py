@@ -1,7 +1,7 @@
 """``manage.py import_statements FILE --conflict SLUG --source NAME``: load a series of figures.
 
 One row per figure (date, party, category, value, optional civilians, qualifier, citation_title,
-citation_url, note), one statement per date; see ``casualties.statement_import``. All rows are
+citation_url, note), one statement per date; see ``casualties.importing.statements``. All rows are
 checked first and nothing is saved if any is wrong; dates already stated by the source are skipped.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from casualties.importing.statements import StatementImportError, statements_import
 from casualties.models import Conflict, Source
-from casualties.statement_import import StatementImportError, statements_import
 
 FORMATS = ("csv", "json")
 

@@ -1,0 +1,257 @@
+"""Reading a series of official figures: CSV or JSON rows, each parsed into one Figure.
+
+Each row is read completely, collecting one error per bad field (named by CSV line or JSON
+index, and column) rather than stopping at the first, and reports the models' rules with the
+models' own messages. ``casualties.importing.statements`` groups the rows into statements.
+"""
+
+import csv
+import datetime
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from casualties.choices import FigureCategory, Qualifier
+from casualties.models import Figure, Party, Statement
+
+
+def constraint_message(model, name: str):
+    """The message of a model's constraint, so an import reports a rule exactly as the form."""
+    return next(c.violation_error_message for c in model._meta.constraints if c.name == name)
+
+
+NEGATIVE = constraint_message(Figure, "figure_value_non_negative")
+CIVILIANS_OVER_VALUE = constraint_message(Figure, "figure_civilians_within_value")
+AS_OF_AFTER_ISSUE = constraint_message(Statement, "statement_as_of_not_after_issue")
+REQUIRED = _("This field is required.")
+NUL_CHARACTER = _("Null characters are not allowed.")
+BAD_DATE = _("Enter a date as YYYY-MM-DD.")
+BAD_NUMBER = _("Enter a whole number.")
+TOO_LARGE = _("Enter a number no larger than %(max)s.")
+BAD_URL = _("Enter a valid URL.")
+TOO_LONG = _("Enter at most %(max)s characters.")
+UNKNOWN_PARTY = _("Unknown party code “%(value)s”.")
+UNKNOWN_CATEGORY = _("“%(value)s” is not a category. Use one of: %(choices)s.")
+UNKNOWN_QUALIFIER = _("“%(value)s” is not a qualifier. Use one of: %(choices)s.")
+UNKNOWN_COLUMN = _("Unknown column “%(value)s”.")
+TOO_MANY_CELLS = _("This row has more cells than the header has columns.")
+NOT_A_LIST = _("A JSON series must be a list of objects.")
+NOT_AN_OBJECT = _("Each row must be an object.")
+UNREADABLE = _("The file cannot be read as %(format)s: %(error)s")
+COLUMNS = ("date", "issued_on", "as_of", "party", "category", "value", "civilians", "qualifier")
+STATEMENT_COLUMNS = ("citation_title", "citation_url", "note")
+MAX_INT = 2**31 - 1  # the figures' integer columns
+# Friendly words for the qualifier, besides the model's own values and labels. "More than N"
+# is read as a lower bound, the nearest of the three qualifiers.
+QUALIFIER_WORDS = {
+    "": Qualifier.EXACT,
+    "=": Qualifier.EXACT,
+    "about": Qualifier.APPROXIMATELY,
+    "approx": Qualifier.APPROXIMATELY,
+    "approx.": Qualifier.APPROXIMATELY,
+    "around": Qualifier.APPROXIMATELY,
+    "~": Qualifier.APPROXIMATELY,
+    "≈": Qualifier.APPROXIMATELY,
+    "at least": Qualifier.AT_LEAST,
+    "more than": Qualifier.AT_LEAST,
+    "over": Qualifier.AT_LEAST,
+    "≥": Qualifier.AT_LEAST,
+    ">=": Qualifier.AT_LEAST,
+    **{q.value.replace("_", " "): q for q in Qualifier},
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    where: str  # "line 4" (CSV) or "[2]" (JSON index)
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.where}, {self.field}: {self.message}"
+
+
+class StatementImportError(Exception):
+    """Some rows are invalid; ``errors`` lists every one, and nothing was saved."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def _check_header(names: list[str]) -> None:
+    """A misspelt column would otherwise be reported once per line."""
+    errors = [
+        RowError("line 1", name, str(UNKNOWN_COLUMN % {"value": name}))
+        for name in names
+        if name not in ALL_COLUMNS
+    ]
+    if errors:
+        raise StatementImportError(errors)
+
+
+def read_rows(stream, format: str) -> list[tuple[str, Mapping]]:
+    """Rows of a CSV or JSON text stream, each with where it was found."""
+    try:
+        if format == "csv":
+            reader = csv.DictReader(stream)
+            _check_header(reader.fieldnames or [])
+            return [(f"line {reader.line_num}", row) for row in reader]
+        data = json.load(stream)
+    except (csv.Error, ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+        error = UNREADABLE % {"format": format.upper(), "error": exc}
+        raise StatementImportError([RowError("line 1", "file", error)]) from exc
+    if not isinstance(data, list):
+        raise StatementImportError([RowError("[]", "file", NOT_A_LIST)])
+    return [(f"[{index}]", row) for index, row in enumerate(data)]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_date(value) -> datetime.date:
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValidationError(BAD_DATE)
+
+
+def parse_number(value) -> int:
+    """A whole number from JSON (int) or CSV (digits): 12.0, "12k" or true are refused."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (isinstance(text, str) and re.fullmatch(r"[+-]?\d+", text))
+    ):
+        raise ValidationError(BAD_NUMBER)
+    number = int(text)
+    if number > MAX_INT:
+        raise ValidationError(TOO_LARGE % {"max": MAX_INT})
+    return number
+
+
+def _chooser(words: Mapping[str, str], message):
+    """A parser accepting any of ``words`` (case and ``_``/space insensitive)."""
+    choices = ", ".join(dict.fromkeys(str(v) for v in words.values() if v))
+
+    def parse(value) -> str:
+        word = " ".join(str(value).lower().replace("_", " ").split())
+        if word not in words:
+            raise ValidationError(message % {"value": value, "choices": choices})
+        return words[word]
+
+    return parse
+
+
+def _text_of(max_length: int | None, validator=None):
+    def parse(value) -> str:
+        text = str(value).strip()
+        if max_length and len(text) > max_length:
+            raise ValidationError(TOO_LONG % {"max": max_length})
+        if validator:
+            try:
+                validator(text)
+            except ValidationError:
+                raise ValidationError(BAD_URL) from None
+        return text
+
+    return parse
+
+
+CATEGORY_WORDS = {
+    **{c.value.replace("_", " "): c.value for c in FigureCategory},
+    **{str(c.label).lower(): c.value for c in FigureCategory},
+}
+QUALIFIER_WORDS.update({str(q.label).lower(): q.value for q in Qualifier})
+parse_category = _chooser(CATEGORY_WORDS, UNKNOWN_CATEGORY)
+parse_qualifier = _chooser(QUALIFIER_WORDS, UNKNOWN_QUALIFIER)
+STATEMENT_PARSERS = {
+    "citation_title": _text_of(Statement._meta.get_field("citation_title").max_length),
+    "citation_url": _text_of(Statement._meta.get_field("citation_url").max_length, URLValidator()),
+    "note": _text_of(None),
+}
+ALL_COLUMNS = frozenset(COLUMNS) | frozenset(STATEMENT_COLUMNS)
+
+
+@dataclass
+class Line:
+    where: str
+    issued_on: datetime.date
+    as_of: datetime.date
+    figure: Figure
+    fields: dict
+
+
+class RowReader:
+    """Reads one row, collecting one error per bad field instead of stopping at the first."""
+
+    def __init__(self, where: str, row: Mapping, parties: Mapping[str, Party]):
+        self.where, self.row, self.parties = where, row, parties
+        self.errors: list[RowError] = []
+
+    def error(self, name: str, message) -> None:
+        self.errors.append(RowError(self.where, name, str(message)))
+
+    def get(self, name: str, parse, *, required: bool = False):
+        value = self.row.get(name)
+        if _blank(value):
+            if required:
+                self.error(name, REQUIRED)
+            return None
+        if isinstance(value, str) and "\x00" in value:
+            self.error(name, NUL_CHARACTER)
+            return None
+        try:
+            return parse(value)
+        except ValidationError as exc:
+            self.error(name, exc.messages[0])
+            return None
+
+    def party(self, value) -> Party:
+        code = str(value).strip()
+        if code not in self.parties:
+            raise ValidationError(UNKNOWN_PARTY % {"value": code})
+        return self.parties[code]
+
+    def dates(self) -> tuple[datetime.date | None, datetime.date | None]:
+        day = self.get("date", parse_date)
+        issued_on = self.get("issued_on", parse_date) or day
+        as_of = self.get("as_of", parse_date) or day
+        if (issued_on is None or as_of is None) and _blank(self.row.get("date")):
+            self.error("date", REQUIRED)
+        elif issued_on and as_of and as_of > issued_on:
+            self.error("as_of", AS_OF_AFTER_ISSUE)
+        return issued_on, as_of
+
+    def figure(self) -> Figure:
+        figure = Figure(
+            subject_party=self.get("party", self.party, required=True),
+            category=self.get("category", parse_category, required=True),
+            value=self.get("value", parse_number, required=True),
+            civilians=self.get("civilians", parse_number),
+            qualifier=self.get("qualifier", parse_qualifier) or Qualifier.EXACT,
+        )
+        if figure.value is not None and figure.value < 0:
+            self.error("value", NEGATIVE)
+        elif figure.civilians is not None and not 0 <= figure.civilians <= (figure.value or 0):
+            self.error("civilians", CIVILIANS_OVER_VALUE)
+        return figure
+
+    def line(self) -> Line:
+        for name in self.row:
+            if name is None:  # csv.DictReader's key for cells beyond the header
+                self.error("row", TOO_MANY_CELLS)
+            elif name not in ALL_COLUMNS:
+                self.error(str(name), UNKNOWN_COLUMN % {"value": name})
+        issued_on, as_of = self.dates()
+        figure = self.figure()
+        fields = {name: self.get(name, parse) for name, parse in STATEMENT_PARSERS.items()}
+        return Line(self.where, issued_on, as_of, figure, fields)

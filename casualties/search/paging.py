@@ -1,0 +1,53 @@
+"""Pages of a name search, counted and cut in one narrow query."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
+
+from casualties.selectors import RANK_VARIES
+from core.api.pagination import PageNumberPagination
+
+
+def _ranked_search(object_list) -> bool:
+    # When every match is as close (a name matching one word only) the rank is a constant:
+    # PostgreSQL then reads a page in id order from the primary key and stops after it, and
+    # only the count reads every match.
+    return isinstance(object_list, QuerySet) and RANK_VARIES in object_list.query.annotations
+
+
+class SearchPaginator(Paginator):
+    """A Paginator that, for a name search ranked person by person (``search_rank``), reads the
+    number of matches and the ids of the page's rows in one query of ids alone, then the
+    page's rows by id.
+
+    A common surname matches thousands of persons, and ranking them means reading every one:
+    done once with nothing joined and only ids kept, instead of once to count and again to
+    sort whole rows joined to their conflict and party, a page costs half the time (6,467
+    public Grigoryans of 200,000 persons: 17–27 ms instead of 9 ms to count and 40 ms to sort).
+    Anything else is paged as Django does."""
+
+    def page(self, number):
+        try:
+            requested = int(number)
+        except (TypeError, ValueError):
+            requested = 0
+        if not _ranked_search(self.object_list) or requested < 1:
+            return super().page(number)
+        bottom = (requested - 1) * self.per_page
+        counted = self.object_list.annotate(matches=Window(Count("*"))).values_list("pk", "matches")
+        rows = list(counted[bottom : bottom + self.per_page + self.orphans])
+        # Past the end no row carries the count: count them (this also lets Django say why
+        # the page is empty).
+        self.__dict__["count"] = rows[0][1] if rows else self.object_list.count()
+        number = self.validate_number(requested)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = [pk for pk, _ in rows][: top - bottom]
+        found = self.object_list.in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
+class SearchPagination(PageNumberPagination):
+    """The API's pages of persons, paged by ``SearchPaginator`` when searched by name."""
+
+    django_paginator_class = SearchPaginator

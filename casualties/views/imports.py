@@ -1,0 +1,111 @@
+"""Staff pages for importing person lists: upload, the job's progress and findings, its
+rejected rows as CSV. The import itself is ``casualties.importing``."""
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.staff import staff_required
+from casualties.importing.jobs import import_job_start
+from casualties.importing.rows import ALLOWED, REQUIRED
+from casualties.models import Conflict, Party, PersonImport
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+TOO_LARGE = _(
+    "The file is %(size)s MB; the limit is %(limit)d MB. Split the list into several files."
+)
+NOT_CSV = _("Choose a CSV file (its name ends in .csv).")
+
+
+class PersonImportForm(forms.Form):
+    conflict = forms.ModelChoiceField(Conflict.objects.all(), label=_("Conflict"))
+    party = forms.ModelChoiceField(
+        Party.objects.all(),
+        label=_("Party"),
+        help_text=_("The party the listed persons belong to."),
+    )
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, first line naming the columns; at most 50 MB.")
+    )
+    dry_run = forms.BooleanField(label=_("Only check the rows (import nothing)"), required=False)
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows and reject the others"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(NOT_CSV)
+        if upload.size > MAX_UPLOAD_BYTES:
+            size = {"size": f"{upload.size / 2**20:.1f}", "limit": MAX_UPLOAD_BYTES // 2**20}
+            raise forms.ValidationError(TOO_LARGE % size)
+        return upload
+
+
+def _staff_importer(view):
+    return staff_required(permission_required("casualties.add_person", raise_exception=True)(view))
+
+
+@_staff_importer
+@require_http_methods(["GET", "POST"])
+def person_import_new(request: HttpRequest) -> HttpResponse:
+    form = PersonImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = PersonImport.objects.create(
+            created_by=request.user,
+            conflict=data["conflict"],
+            party=data["party"],
+            file_name=data["file"].name[:255],
+            dry_run=data["dry_run"],
+            skip_invalid=data["skip_invalid"],
+        )
+        import_job_start(job=job, data=data["file"].read())
+        return redirect("casualties:person_import_detail", pk=job.pk)
+    context = {"form": form, "columns": ALLOWED, "required": REQUIRED}
+    return render(request, "persons/import.html", context)
+
+
+def _job(pk: int) -> PersonImport:
+    return get_object_or_404(PersonImport.objects.select_related("conflict", "party"), pk=pk)
+
+
+@_staff_importer
+def person_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "persons/import_job.html", {"job": _job(pk)})
+
+
+@_staff_importer
+def person_import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = get_object_or_404(
+        PersonImport.objects.only(
+            "state", "processed_rows", "total_rows", "imported", "rejected", "error_count"
+        ),
+        pk=pk,
+    )
+    return JsonResponse(
+        {
+            "state": job.state,
+            "label": str(job.get_state_display()),
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "imported": job.imported,
+            "rejected": job.rejected,
+            "error_count": job.error_count,
+            "finished": job.finished,
+        }
+    )
+
+
+@_staff_importer
+def person_import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(PersonImport.objects.only("file_name", "rejects_csv"), pk=pk)
+    if not job.rejects_csv:
+        return HttpResponse(status=404)
+    name = job.file_name.removesuffix(".csv").replace('"', "") + ".rejects.csv"
+    response = HttpResponse(job.rejects_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,173 @@
+"""Staff pages and endpoints about persons."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.staff import staff_required
+from casualties.filtersets import PersonFilterSet
+from casualties.forms import PersonCreateForm, PersonForm, StatusChangeForm, place_errors
+from casualties.models import Conflict, Party, Person
+from casualties.search.paging import SearchPaginator
+from casualties.selectors import person_for_staff_page, person_label, person_search
+from casualties.services import person_change_status, person_create, person_update
+from casualties.views.aliases import AliasForm
+from casualties.views.merge import follow_merges
+
+LOOKUP_LIMIT = 20
+LOOKUP_MIN_LENGTH = 2
+
+
+class LookupForm(forms.Form):
+    q = forms.CharField(max_length=200)
+    conflict = forms.IntegerField(required=False, min_value=1)
+    party = forms.IntegerField(required=False, min_value=1)
+
+
+@staff_required
+def person_lookup(request: HttpRequest) -> JsonResponse:
+    """``/persons/lookup/?q=sarg&party=1&conflict=2``: up to 20 persons whose name or alias
+    matches ``q`` in any script, closest first, as ``{"results": [{"id", "label", "detail"}]}``
+    for a form's suggestions.
+
+    Staff only: the names of persons who have not agreed to publication are staff data.
+    """
+    form = LookupForm(request.GET)
+    if not form.is_valid() or len(form.cleaned_data["q"].strip()) < LOOKUP_MIN_LENGTH:
+        return JsonResponse({"results": []})
+    found = person_search(
+        form.cleaned_data["q"].strip(),
+        conflict_id=form.cleaned_data["conflict"],
+        party_id=form.cleaned_data["party"],
+    ).only("id", "full_name", "name_latin", "status", "status_date", "unit")
+    results = [
+        {
+            "id": person.pk,
+            "label": person_label(person),
+            "detail": " · ".join(
+                filter(None, [person.get_status_display(), f"{person.status_date}", person.unit])
+            ),
+        }
+        for person in found[:LOOKUP_LIMIT]
+    ]
+    return JsonResponse({"results": results})
+
+
+PAGE_SIZE = 50
+CREATED = _("Person registered with the status “%(status)s”.")
+UPDATED = _("Changes saved.")
+STATUS_RECORDED = _("Status change recorded.")
+
+
+@staff_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Every person, names included (staff), filtered by the API's FilterSet; ordered by
+    name then id so pages never overlap."""
+    persons = Person.objects.select_related("conflict", "party").only(
+        "full_name",
+        "name_latin",
+        "status",
+        "status_date",
+        "is_civilian",
+        "conflict__name",
+        "party__code",
+        "party__name",
+    )
+    filterset = PersonFilterSet(request.GET, queryset=persons, request=request)
+    _choose_filter_lists(filterset.form)
+    rows = filterset.qs if filterset.is_valid() else persons.none()
+    page = SearchPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "persons/list.html", context)
+
+
+@staff_required
+@follow_merges
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(person_for_staff_page(), pk=pk)
+    return render(request, "persons/detail.html", {"person": person, "alias_form": AliasForm()})
+
+
+@staff_required
+@permission_required("casualties.add_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            place_errors(form, error)
+        else:
+            messages.success(request, CREATED % {"status": person.get_status_display()})
+            return redirect("casualties:person_detail", pk=person.pk)
+    return render(request, "persons/form.html", {"form": form})
+
+
+@staff_required
+@permission_required("casualties.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@follow_merges
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, data=form.cleaned_data)
+        except ValidationError as error:
+            place_errors(form, error)
+        else:
+            messages.success(request, UPDATED)
+            return redirect("casualties:person_detail", pk=person.pk)
+    return render(request, "persons/form.html", {"form": form, "person": person})
+
+
+@staff_required
+@permission_required("casualties.add_statuschange", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+@follow_merges
+def person_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a status change; a forbidden move shows the service's reason and saves nothing."""
+    person = get_object_or_404(Person.objects.select_related("conflict", "party"), pk=pk)
+    form = StatusChangeForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_change_status(person=person, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            place_errors(form, error)
+        else:
+            messages.success(request, STATUS_RECORDED)
+            return redirect("casualties:person_detail", pk=person.pk)
+    return render(request, "persons/status.html", {"form": form, "person": person})
+
+
+def _choose_filter_lists(form) -> None:
+    """Conflict and party as lists to pick from (the FilterSet takes slug and code, as the
+    API does); status as checkboxes, since several may be chosen."""
+    conflicts = [("", _("All conflicts"))]
+    conflicts += Conflict.objects.order_by("-start_date").values_list("slug", "name")
+    parties = [("", _("All parties"))]
+    parties += [
+        (code, f"{name} ({code})") for code, name in Party.objects.values_list("code", "name")
+    ]
+    form.fields["conflict"].widget = forms.Select(choices=conflicts)
+    form.fields["party"].widget = forms.Select(choices=parties)
+    form.fields["status"].widget = forms.CheckboxSelectMultiple(
+        choices=form.fields["status"].choices
+    )
+    labels = {
+        "conflict": _("Conflict"),
+        "party": _("Party"),
+        "status": _("Status"),
+        "civilian": _("Civilian"),
+        "region": _("Home region"),
+    }
+    for name, label in labels.items():
+        form.fields[name].label = label

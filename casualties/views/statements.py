@@ -1,0 +1,139 @@
+"""Staff pages for statements (DESIGN §8): the list and entering or editing one with its
+figures. Login required; clerks, verifiers and admins only. Writes go through the services."""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.staff import staff_required
+from casualties.filtersets import StatementFilterSet
+from casualties.forms import FigureFormSet, StatementForm, place_errors
+from casualties.models import Conflict, Figure, Party, Source, Statement
+from casualties.services import statement_create, statement_update
+
+PAGE_SIZE = 50
+FIGURES_PREFIX = "figures"
+FIGURE_KEY = re.compile(r"^figures\[(\d+)\]$")
+SAVED = _("Statement saved with %(count)s figures.")
+
+
+@staff_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    """Statements, newest first, filtered by the API's FilterSet; their figures in one
+    more query whatever the page holds."""
+    statements = Statement.objects.select_related("conflict", "source").prefetch_related(
+        Prefetch("figures", queryset=Figure.objects.select_related("subject_party"))
+    )
+    filterset = StatementFilterSet(request.GET, queryset=statements)
+    _choose_filter_lists(filterset.form)
+    rows = filterset.qs if filterset.is_valid() else statements.none()
+    page = Paginator(rows.order_by("-as_of", "-issued_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "statements/list.html", context)
+
+
+def _choose_filter_lists(form) -> None:
+    conflicts = [("", _("All conflicts"))]
+    conflicts += Conflict.objects.order_by("-start_date").values_list("slug", "name")
+    sources = [("", _("All sources"))]
+    sources += [(name, name) for name in Source.objects.values_list("name", flat=True)]
+    parties = [("", _("All parties"))]
+    parties += [
+        (code, f"{name} ({code})") for code, name in Party.objects.values_list("code", "name")
+    ]
+    for name, choices in (("conflict", conflicts), ("source", sources), ("party", parties)):
+        form.fields[name].widget = forms.Select(choices=choices)
+    labels = {
+        "conflict": _("Conflict"),
+        "source": _("Source"),
+        "as_of_after": _("As of, from"),
+        "as_of_before": _("As of, until"),
+        "q": _("Search the citation and note"),
+    }
+    for name, label in labels.items():
+        form.fields[name].label = label
+    for name in ("as_of_after", "as_of_before"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+
+@staff_required
+@permission_required("casualties.add_statement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def statement_new(request: HttpRequest) -> HttpResponse:
+    """A statement and its figures, saved together by ``statement_create`` or not at all."""
+    form = StatementForm(request.POST or None)
+    figures = FigureFormSet(request.POST or None, prefix=FIGURES_PREFIX)
+    if request.method == "POST":
+        statement = _save(form, figures, lambda values: statement_create(**values))
+        if statement is not None:
+            return _saved(request, statement)
+    return render(request, "statements/form.html", {"form": form, "figures": figures})
+
+
+@staff_required
+@permission_required("casualties.change_statement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a statement; the figures entered replace all its figures (``statement_update``)."""
+    statement = get_object_or_404(Statement, pk=pk)
+    initial = list(
+        statement.figures.values("category", "subject_party", "value", "civilians", "qualifier")
+    )
+    form = StatementForm(request.POST or None, instance=Statement.objects.get(pk=pk))
+    figures = FigureFormSet(request.POST or None, prefix=FIGURES_PREFIX, initial=initial)
+
+    def update(values):
+        figure_list = values.pop("figures")
+        return statement_update(statement=statement, data=values, figures=figure_list)
+
+    if request.method == "POST":
+        saved = _save(form, figures, update)
+        if saved is not None:
+            return _saved(request, saved)
+    context = {"form": form, "figures": figures, "statement": statement}
+    return render(request, "statements/form.html", context)
+
+
+def _saved(request, statement) -> HttpResponse:
+    messages.success(request, SAVED % {"count": statement.figures.count()})
+    return redirect("casualties:statement_list")
+
+
+def _save(form, figures, write) -> Statement | None:
+    """Run ``write`` with the statement's fields and its figure rows, or leave every error
+    on the forms: the service's ``figures[i]`` errors go beside row i."""
+    if not (form.is_valid() and figures.is_valid()):
+        return None
+    # Blank extra rows have no cleaned data; rows marked for deletion are left out.
+    live = [row for row in figures.forms if row.cleaned_data and not row.cleaned_data["DELETE"]]
+    values = [{k: v for k, v in row.cleaned_data.items() if k != "DELETE"} for row in live]
+    try:
+        return write({**form.cleaned_data, "figures": values})
+    except ValidationError as error:
+        _place(error, form, live)
+        return None
+
+
+def _place(error: ValidationError, form, rows) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages_ in error.message_dict.items():
+        match = FIGURE_KEY.match(key)
+        if match and int(match[1]) < len(rows):
+            rows[int(match[1])].add_error(None, messages_)
+        else:
+            place_errors(form, ValidationError({key: messages_}))

@@ -1,0 +1,38 @@
+"""Scale-out: public reads from a PostgreSQL read replica, everything else on the primary.
+
+Installed only when ``DATABASE_REPLICA_URL`` is set (config/settings.py). Which reads are
+public, and why the rest stay on the primary, is said in core/db/replica.py.
+"""
+
+import dj_database_url
+from django.db import DEFAULT_DB_ALIAS
+
+from core.db.replica import note_write, read_alias
+
+
+def replica_database(url: str, primary: dict) -> dict:
+    """The DATABASES entry of the replica: its URL, with the primary's connection handling."""
+    replica = dj_database_url.parse(url)
+    replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    for setting in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if setting in primary:
+            replica[setting] = primary[setting]
+    return replica
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        return read_alias()
+
+    def db_for_write(self, model, **hints):
+        note_write()
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # Both aliases hold the same data: an object read from the replica may be saved on
+        # the primary, or related to one read there.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # The replica follows the primary by streaming replication; it is never migrated.
+        return db == DEFAULT_DB_ALIAS

@@ -1,0 +1,16 @@
+"""Which tier a caller is in (DESIGN §5): staff see restricted fields, the public does not."""
+
+# The groups of DESIGN §5 (accounts.roles gives them their permissions).
+CLERK, VERIFIER, JOURNALIST = "clerk", "verifier", "journalist"
+
+
+def is_staff(user) -> bool:
+    """Clerks, verifiers and admins. Anonymous callers and journalists are the public."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # groups are cached on the user object for the request by the first call
+    if not hasattr(user, "_ledger_groups"):
+        user._ledger_groups = set(user.groups.values_list("name", flat=True))
+    return bool(user._ledger_groups & {CLERK, VERIFIER})

@@ -1,0 +1,223 @@
+"""The ledger: official totals beside what was returned and recorded, and where they disagree.
+
+``ledger_for`` computes one (conflict, party) ledger; ``ledger_summaries`` one row for every
+ledger. Both run a fixed number of aggregate queries (``sql.py``) whatever the data size.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connections
+
+from casualties.choices import FigureCategory, PersonStatus
+from casualties.models import Conflict, Party
+from core.db.replica import read_alias
+from ledger import discrepancies as d
+from ledger import sql
+from ledger.arithmetic import Returned, official_total, outstanding
+
+Key = tuple[int, int]
+RETURNED_COUNTS = (
+    "handovers",
+    "reported",
+    "pending_handovers",
+    "received",
+    "presumptive",
+    "unidentified",
+    "unconfirmed_complete",
+    "pending",
+)
+EMPTY_HANDOVERS = {
+    **dict.fromkeys(RETURNED_COUNTS, 0),
+    "count_mismatches": [],
+    "official_returned": None,
+    "timeline": [],
+}
+EMPTY_CONFIRMED = {"identified": 0, "alive": [], "duplicates": []}
+
+
+def _rows(query: str, params: dict) -> list[dict]:
+    # Raw SQL bypasses the database router: ask it where this request reads (a public read
+    # may use the replica, core/db/replica.py).
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _by_pair(rows: list[dict]) -> dict[Key, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[(row["conflict_id"], row["party_id"])].append(row)
+    return grouped
+
+
+def _first_by_pair(rows: list[dict]) -> dict[Key, dict]:
+    return {(row["conflict_id"], row["party_id"]): row for row in rows}
+
+
+def _figure(row: dict) -> dict:
+    return {
+        "value": row["value"],
+        "civilians": row["civilians"],
+        "qualifier": row["qualifier"],
+        "as_of": row["as_of"],
+        "issued_on": row["issued_on"],
+        "statement": row["statement"],
+        "source": row["source"],
+        "citation_title": row["citation_title"],
+        "citation_url": row["citation_url"],
+    }
+
+
+class _Evidence:
+    """The aggregate rows for every ledger in scope, grouped by (conflict, party)."""
+
+    def __init__(self, params: dict):
+        as_of_given = params["as_of"] is not None
+        person_status = sql.PERSON_STATUS[as_of_given]
+        self.official = _by_pair(_rows(sql.OFFICIAL, params))
+        self.handovers = _first_by_pair(_rows(sql.HANDOVERS, params))
+        confirmed = sql.confirmed_remains(as_of_given=as_of_given)
+        self.confirmed = _first_by_pair(_rows(confirmed, params))
+        self.registry = _by_pair(_rows(sql.REGISTRY.format(person_status=person_status), params))
+        self.decreased = _by_pair(_rows(sql.FIGURE_DECREASED, params))
+
+    def core(self, key: Key) -> dict:
+        """official, returned, outstanding, registry and discrepancies of one ledger."""
+        official = dict.fromkeys(FigureCategory.values)
+        official.update({row["category"]: _figure(row) for row in self.official.get(key, [])})
+        handovers = self.handovers.get(key, EMPTY_HANDOVERS)
+        confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
+        returned = Returned(
+            received=handovers["received"],
+            identified=confirmed["identified"],
+            presumptive=handovers["presumptive"],
+            unidentified=handovers["unidentified"],
+            unconfirmed_complete=handovers["unconfirmed_complete"],
+        )
+        total = official_total(official)
+        registry = dict.fromkeys(PersonStatus.values, 0)
+        registry.update({row["status"]: row["n"] for row in self.registry.get(key, [])})
+        registry["total"] = sum(registry.values())
+        return {
+            "official": official,
+            "returned": {
+                **{name: handovers[name] for name in RETURNED_COUNTS},
+                "identified": returned.identified,
+                "individuals_min": returned.individuals_min,
+                "individuals_max": returned.individuals_max,
+            },
+            "outstanding": {
+                **outstanding(total["value"] if total else None, returned).as_dict(),
+                "official_total_civilians": total["civilians"] if total else None,
+                "official_total_categories": total["categories"] if total else [],
+            },
+            "registry": registry,
+            "discrepancies": self._discrepancies(key, returned, total, registry),
+        }
+
+    def timeline(self, key: Key) -> list[dict]:
+        return _timeline_points(self.handovers.get(key, EMPTY_HANDOVERS))
+
+    def _discrepancies(self, key, returned, total, registry) -> list[dict]:
+        handovers = self.handovers.get(key, EMPTY_HANDOVERS)
+        confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
+        found = [d.handover_count_mismatch(row) for row in handovers["count_mismatches"]]
+        official_returned = handovers["official_returned"]
+        if official_returned is not None and (
+            official_returned != handovers["received_by_official_returned"]
+        ):
+            found.append(d.official_returned_mismatch(handovers))
+        limit = total["value"] if total else None
+        if limit is not None and returned.individuals_min > limit:
+            found.append(d.returned_exceeds_official_total(returned.individuals_min, limit))
+        recorded = registry[PersonStatus.KILLED] + registry[PersonStatus.MISSING]
+        if limit is not None and recorded > limit:
+            found.append(d.registry_exceeds_official_total(recorded, limit))
+        found += [d.figure_decreased(row) for row in self.decreased.get(key, [])]
+        found += [d.identified_alive_conflict(row) for row in confirmed["alive"]]
+        found += [d.duplicate_complete_remains(row) for row in confirmed["duplicates"]]
+        return found
+
+
+def _params(conflict=None, party=None, as_of: datetime.date | None = None) -> dict:
+    return {
+        "conflict": conflict.pk if conflict else None,
+        "party": party.pk if party else None,
+        "as_of": as_of,
+    }
+
+
+def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None = None) -> dict:
+    """The full ledger of DESIGN §4 for one conflict and party."""
+    params = _params(conflict, party, as_of)
+    evidence = _Evidence(params)
+    key = (conflict.pk, party.pk)
+    claims = [
+        {"category": row["category"], **_figure(row)} for row in _rows(sql.OTHER_CLAIMS, params)
+    ]
+    return {
+        "conflict": conflict.slug,
+        "party": party.code,
+        "as_of": as_of,
+        **evidence.core(key),
+        "other_claims": claims,
+        "agreements": _agreements(params),
+        "timeline": evidence.timeline(key),
+    }
+
+
+def _agreements(params: dict) -> list[dict]:
+    return [
+        {
+            "agreement": row["agreement"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "concluded_on": row["concluded_on"],
+            "agreed": row["agreed"],
+            "received": row["received"],
+            "due": max(row["agreed"] - row["received"], 0),
+        }
+        for row in _rows(sql.AGREEMENTS, params)
+    ]
+
+
+def ledger_timeline(
+    *, conflict: Conflict, party: Party, as_of: datetime.date | None = None
+) -> list[dict]:
+    """Dated points: official total, official remains returned, cumulative remains received."""
+    [row] = _rows(sql.HANDOVERS, _params(conflict, party, as_of)) or [EMPTY_HANDOVERS]
+    return _timeline_points(row)
+
+
+def _timeline_points(handovers: dict) -> list[dict]:
+    # The points come from SQL as JSON, their dates as ISO strings.
+    return [
+        {**point, "date": datetime.date.fromisoformat(point["date"])}
+        for point in handovers["timeline"]
+    ]
+
+
+def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:
+    """One row per (conflict, party) with a ledger: its totals and number of discrepancies."""
+    params = _params(as_of=as_of)
+    evidence = _Evidence(params)
+    summaries = []
+    for pair in _rows(sql.PAIRS, params):
+        core = evidence.core((pair["conflict_id"], pair["party_id"]))
+        summaries.append(
+            {
+                "conflict": pair["conflict"],
+                "conflict_name": pair["conflict_name"],
+                "party": pair["party"],
+                "party_name": pair["party_name"],
+                "official_total": core["outstanding"]["official_total"],
+                "received": core["returned"]["received"],
+                "pending": core["returned"]["pending"],
+                "not_returned_min": core["outstanding"]["not_returned_min"],
+                "not_returned_max": core["outstanding"]["not_returned_max"],
+                "discrepancy_count": len(core["discrepancies"]),
+            }
+        )
+    return summaries

@@ -32,6 +32,7 @@ URLS = [
 ENV = {
     **os.environ,
     "DEBUG": "0",
+    "DEMO_APP": "1",  # generate_data
     "SECRET_KEY": "benchmark-only",
     "ALLOWED_HOSTS": "127.0.0.1",
     "API_THROTTLE_ANON": "100000000/minute",

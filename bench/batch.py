@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+os.environ.setdefault("DEMO_APP", "1")  # seed_demo
 
 import django  # noqa: E402
 

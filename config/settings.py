@@ -17,7 +17,6 @@ OTP_REQUIRED, OTP_ISSUER, OTP_THROTTLE_FACTOR
                two-factor login for staff and admins, on unless DEBUG; accounts/otp.py.
 """
 
-import datetime
 import os
 from pathlib import Path
 
@@ -27,21 +26,12 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.env import DEBUG, env_bool, env_list
 from core.db.embedded import embedded_database
 from core.db.routers import replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -214,51 +204,8 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/handovers/"
-
-# A login lasts at most SESSION_HOURS (8) and ends after SESSION_IDLE_MINUTES (30) without a
-# request (accounts/sessions.py), and with the browser.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "8")) * 3600
-SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-
-# Two-factor login (TOTP, django-otp) for clerks, verifiers and admins: required unless DEBUG,
-# or OTP_REQUIRED=0. See accounts/otp.py.
-OTP_REQUIRED = env_bool("OTP_REQUIRED", default=not DEBUG)
-OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Casualty & Repatriation Ledger")
-# Wrong codes in a row make the next try wait 1, 2, 4, 8 … seconds times this factor.
-OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_THROTTLE_FACTOR", "1"))
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-
-AUTHENTICATION_BACKENDS = [
-    # First, so a locked-out login is refused before any password is checked.
-    "accounts.auth.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-
-# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins, refused for
-# LOGIN_COOLOFF_MINUTES. Failures are counted per username and, separately, per client
-# address: a guesser spreading over many addresses still gets only that many tries at one
-# account, and one address spraying many usernames gets only that many in all. The price is
-# that someone can lock a known username for the cool-off; it is short, and an admin lifts it
-# at once with `manage.py axes_reset_username NAME`.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
-# LOGIN_LOCKOUT_PARAMETERS: "username,ip_address" counts each separately, as above;
-# "username+ip_address" counts per pair instead.
-AXES_LOCKOUT_PARAMETERS = [
-    part.split("+") if "+" in part else part
-    for part in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
-]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
-# Behind a reverse proxy every request comes from the proxy's address: the client's is read
-# from X-Forwarded-For instead, trusting only the entries the LOGIN_NUM_PROXIES proxies added
-# (the same rule as the API's throttling, whose API_NUM_PROXIES is the default).
-AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
-LOGIN_NUM_PROXIES = int(os.environ.get("LOGIN_NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
+# Logins: sessions' lifetime, two-factor, lockout.
+from config.login_settings import *  # noqa: E402, F403
 
 # No inline scripts or styles anywhere: pages pass data to scripts in data- attributes.
 CONTENT_SECURITY_POLICY = {
@@ -295,56 +242,8 @@ CACHES = {
     }
 }
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ReadOpenWriteByModelPermission"],
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.RoleRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
-        "journalist": os.environ.get("API_THROTTLE_JOURNALIST", "1200/minute"),
-        "staff": os.environ.get("API_THROTTLE_STAFF", "2400/minute"),
-    },
-    # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For, so each
-    # client is throttled on its own address rather than the proxy's.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
-    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "core.api.ordering.StableOrderingFilter",
-    ],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-        "core.api.csv.CSVRenderer",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
-    "DATE_INPUT_FORMATS": ["iso-8601"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
-}
-
-REST_KNOX = {
-    "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "365"))),
-}
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Casualty & Repatriation Ledger API",
-    "DESCRIPTION": (
-        "Official figures, handovers of remains and prisoners, person records, and the ledger "
-        "that reconciles them. Read access is open; writes need a clerk's token."
-    ),
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Swagger UI from local static files: the docs work on a network with no internet.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+# The REST API: DRF, tokens and the OpenAPI schema.
+from config.api_settings import REST_FRAMEWORK, REST_KNOX, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,5 @@
+"""Handovers across the line, and the persons a prisoners' handover released."""
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,68 +11,8 @@ from core.audit import audited
 from repatriation.choices import (
     HandoverKind,
     HandoverState,
-    Identification,
-    IdentificationMethod,
-    RemainsCondition,
 )
-
-
-@audited()
-class Agreement(TimestampedModel):
-    """A deal between two parties to exchange remains or prisoners ("6,000 for 6,000").
-
-    Handovers delivered under it are its tranches.
-    """
-
-    conflict = models.ForeignKey(
-        Conflict, verbose_name=_("conflict"), on_delete=models.PROTECT, related_name="agreements"
-    )
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=16, choices=HandoverKind.choices, default=HandoverKind.REMAINS
-    )
-    concluded_on = models.DateField(_("concluded on"))
-    party_a = models.ForeignKey(
-        Party, verbose_name=_("party A"), on_delete=models.PROTECT, related_name="+"
-    )
-    party_b = models.ForeignKey(
-        Party, verbose_name=_("party B"), on_delete=models.PROTECT, related_name="+"
-    )
-    mediator = models.ForeignKey(
-        Party,
-        verbose_name=_("mediator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    count_to_a = models.IntegerField(
-        _("agreed count to party A"), validators=[MinValueValidator(0)]
-    )
-    count_to_b = models.IntegerField(
-        _("agreed count to party B"), validators=[MinValueValidator(0)]
-    )
-    citation = models.TextField(_("citation"), blank=True)
-
-    class Meta:
-        ordering = ["-concluded_on", "id"]
-        verbose_name = _("agreement")
-        verbose_name_plural = _("agreements")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(party_a=F("party_b")),
-                name="agreement_distinct_parties",
-                violation_error_message=_("An agreement needs two different parties."),
-            ),
-            models.CheckConstraint(
-                condition=Q(count_to_a__gte=0) & Q(count_to_b__gte=0),
-                name="agreement_counts_non_negative",
-                violation_error_message=_("Agreed counts cannot be negative."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
+from repatriation.models.agreements import Agreement
 
 
 class HandoverQuerySet(models.QuerySet):
@@ -91,7 +33,7 @@ class HandoverQuerySet(models.QuerySet):
             "entered_by",
             "verified_by",
         ).prefetch_related(
-            models.Prefetch("remains", queryset=Remains.objects.order_by("case_number", "id")),
+            models.Prefetch("remains", queryset=self._remains().order_by("case_number", "id")),
             models.Prefetch("released_persons", queryset=Person.objects.only("id")),
         )
 
@@ -111,9 +53,13 @@ class HandoverQuerySet(models.QuerySet):
         ).prefetch_related(
             models.Prefetch(
                 "remains",
-                queryset=Remains.objects.select_related("person").order_by("case_number", "id"),
+                queryset=self._remains().select_related("person").order_by("case_number", "id"),
             )
         )
+
+    def _remains(self):
+        # Remains are defined after handovers (they point to one): reached by the relation.
+        return self.model._meta.get_field("remains").related_model.objects.all()
 
 
 @audited()
@@ -292,116 +238,3 @@ class ReleasedPerson(models.Model):
 
     def __str__(self):
         return str(self.person)
-
-
-@audited()
-class Remains(TimestampedModel):
-    """One body, or part of a body, logged in a handover, and who it was identified as.
-
-    Several partial remains may belong to one person. ``dna_sample_ref`` and ``notes`` are
-    restricted (DESIGN §5).
-    """
-
-    handover = models.ForeignKey(
-        Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="remains"
-    )
-    case_number = models.CharField(
-        _("case number"),
-        max_length=40,
-        unique=True,
-        blank=True,
-        error_messages={"unique": _("Another remains record already has this case number.")},
-        help_text=_("Assigned as <handover date>/<sequence> when left blank."),
-    )
-    condition = models.CharField(
-        _("condition"),
-        max_length=16,
-        choices=RemainsCondition.choices,
-        default=RemainsCondition.COMPLETE,
-    )
-    identification = models.CharField(
-        _("identification"),
-        max_length=16,
-        choices=Identification.choices,
-        default=Identification.UNIDENTIFIED,
-    )
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="remains",
-    )
-    method = models.CharField(
-        _("identification method"), max_length=16, choices=IdentificationMethod.choices, blank=True
-    )
-    identified_on = models.DateField(_("identified on"), null=True, blank=True)
-    dna_sample_ref = models.CharField(_("DNA sample reference"), max_length=100, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-
-    RESTRICTED_FIELDS = ("dna_sample_ref", "notes")
-
-    class Meta:
-        ordering = ["handover", "case_number"]
-        verbose_name = _("remains")
-        verbose_name_plural = _("remains")
-        indexes = [models.Index(fields=["identification", "condition"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(identification=Identification.CONFIRMED) | Q(person__isnull=False),
-                name="remains_confirmed_has_person",
-                violation_error_message=_("Confirmed remains must name the person identified."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(identification=Identification.UNIDENTIFIED) | Q(person__isnull=True),
-                name="remains_unidentified_has_no_person",
-                violation_error_message=_(
-                    "Unidentified remains cannot name a person; mark them presumptive or confirmed."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(identification=Identification.CONFIRMED)
-                | Q(identified_on__isnull=False),
-                name="remains_confirmed_has_date",
-                violation_error_message=_("Confirmed remains need the date of identification."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.case_number
-
-
-class IdempotencyKey(models.Model):
-    """The first response to a POST sent with an ``Idempotency-Key`` header, so a client that
-    retries (a lost connection, a double click) gets that response again instead of a second
-    record. Keys are per user. Not audited: it records a conversation with a client, not the
-    world, and a tracked write would also advance the data version and flush cached ledgers.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
-    )
-    key = models.CharField(_("key"), max_length=255)
-    request_hash = models.CharField(
-        _("request hash"),
-        max_length=64,
-        help_text=_("SHA-256 of the path and body as canonical JSON."),
-    )
-    response_status = models.PositiveSmallIntegerField(_("response status"))
-    response_body = models.JSONField(_("response body"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"],
-                name="idempotencykey_unique_per_user",
-                violation_error_message=_("This key has already been used."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.key

@@ -1,0 +1,58 @@
+"""Person lists uploaded for import, and how each import went."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casualties.models.reference import Conflict, Party
+
+
+class PersonImport(models.Model):
+    """One upload of a person list from the staff page: who sent what, with which options,
+    how far it has got, and what it found (errors by line and column, rejected rows)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CHECKING = "checking", _("Checking rows")
+        LOADING = "loading", _("Loading")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused: nothing imported")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    conflict = models.ForeignKey(
+        Conflict, verbose_name=_("conflict"), on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="queued")
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    rejects_csv = models.TextField(_("rejected rows (CSV)"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("person import")
+        verbose_name_plural = _("person imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.REFUSED, self.State.FAILED}

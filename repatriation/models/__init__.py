@@ -1,0 +1,15 @@
+"""The repatriation app's models: one module per kind of record, all importable from here."""
+
+from repatriation.models.agreements import Agreement
+from repatriation.models.handovers import Handover, HandoverQuerySet, ReleasedPerson
+from repatriation.models.idempotency import IdempotencyKey
+from repatriation.models.remains import Remains
+
+__all__ = [
+    "Agreement",
+    "Handover",
+    "HandoverQuerySet",
+    "IdempotencyKey",
+    "Remains",
+    "ReleasedPerson",
+]

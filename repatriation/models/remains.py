@@ -1,0 +1,92 @@
+"""Remains logged in a handover, and their identification."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casualties.models import Person, TimestampedModel
+from core.audit import audited
+from repatriation.choices import (
+    Identification,
+    IdentificationMethod,
+    RemainsCondition,
+)
+from repatriation.models.handovers import Handover
+
+
+@audited()
+class Remains(TimestampedModel):
+    """One body, or part of a body, logged in a handover, and who it was identified as.
+
+    Several partial remains may belong to one person. ``dna_sample_ref`` and ``notes`` are
+    restricted (DESIGN §5).
+    """
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="remains"
+    )
+    case_number = models.CharField(
+        _("case number"),
+        max_length=40,
+        unique=True,
+        blank=True,
+        error_messages={"unique": _("Another remains record already has this case number.")},
+        help_text=_("Assigned as <handover date>/<sequence> when left blank."),
+    )
+    condition = models.CharField(
+        _("condition"),
+        max_length=16,
+        choices=RemainsCondition.choices,
+        default=RemainsCondition.COMPLETE,
+    )
+    identification = models.CharField(
+        _("identification"),
+        max_length=16,
+        choices=Identification.choices,
+        default=Identification.UNIDENTIFIED,
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remains",
+    )
+    method = models.CharField(
+        _("identification method"), max_length=16, choices=IdentificationMethod.choices, blank=True
+    )
+    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    dna_sample_ref = models.CharField(_("DNA sample reference"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    RESTRICTED_FIELDS = ("dna_sample_ref", "notes")
+
+    class Meta:
+        ordering = ["handover", "case_number"]
+        verbose_name = _("remains")
+        verbose_name_plural = _("remains")
+        indexes = [models.Index(fields=["identification", "condition"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(identification=Identification.CONFIRMED) | Q(person__isnull=False),
+                name="remains_confirmed_has_person",
+                violation_error_message=_("Confirmed remains must name the person identified."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(identification=Identification.UNIDENTIFIED) | Q(person__isnull=True),
+                name="remains_unidentified_has_no_person",
+                violation_error_message=_(
+                    "Unidentified remains cannot name a person; mark them presumptive or confirmed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(identification=Identification.CONFIRMED)
+                | Q(identified_on__isnull=False),
+                name="remains_confirmed_has_date",
+                violation_error_message=_("Confirmed remains need the date of identification."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.case_number

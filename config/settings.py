@@ -205,7 +205,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Logins: sessions' lifetime, two-factor, lockout.
-from config.login_settings import *  # noqa: E402, F403
+from config.login_settings import (  # noqa: E402, F401
+    AUTHENTICATION_BACKENDS,
+    AXES_CLIENT_IP_CALLABLE,
+    AXES_COOLOFF_TIME,
+    AXES_FAILURE_LIMIT,
+    AXES_LOCKOUT_CALLABLE,
+    AXES_LOCKOUT_PARAMETERS,
+    AXES_RESET_ON_SUCCESS,
+    LOGIN_NUM_PROXIES,
+    LOGIN_REDIRECT_URL,
+    LOGIN_URL,
+    OTP_ADMIN_HIDE_SENSITIVE_DATA,
+    OTP_REQUIRED,
+    OTP_TOTP_ISSUER,
+    OTP_TOTP_THROTTLE_FACTOR,
+    SESSION_COOKIE_AGE,
+    SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    SESSION_IDLE_TIMEOUT,
+)
 
 # No inline scripts or styles anywhere: pages pass data to scripts in data- attributes.
 CONTENT_SECURITY_POLICY = {

@@ -27,7 +27,12 @@ migrate: setup
 demo: migrate
 	$(DEV) $(BIN)/python manage.py seed_demo
 
+# The web server and, beside it, the task-queue worker (person imports, periodic housekeeping).
+# However the server ends (Ctrl-C included), the trap stops the worker with it.
 run: demo
+	@$(DEV) $(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker; exit' INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup

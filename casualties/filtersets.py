@@ -10,7 +10,7 @@ from django_filters.fields import IsoDateTimeField
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, PersonMerge, Source, Statement
-from casualties.selectors import SEARCH_RANK, name_search
+from casualties.search.names import SEARCH_RANK, name_search
 from core.tiers import is_staff
 
 

@@ -6,24 +6,28 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
-from casualties.models import Figure, Person, Statement
+from casualties.models import Conflict, Figure, Party, Person, Statement
 from casualties.services import (
     PERSON_EDITABLE_FIELDS,
     STATEMENT_EDITABLE_FIELDS,
     status_date_error,
     status_move_error,
 )
+from core.rows import place_errors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def place_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the form's fields (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+def conflict_list() -> tuple[str, list]:
+    """The conflicts, latest first, to pick one from a list page's filters (by slug)."""
+    conflicts = Conflict.objects.order_by("-start_date").values_list("slug", "name")
+    return _("All conflicts"), list(conflicts)
+
+
+def party_list() -> tuple[str, list]:
+    """The parties to pick one from a list page's filters (by code)."""
+    parties = Party.objects.values_list("code", "name")
+    return _("All parties"), [(code, f"{name} ({code})") for code, name in parties]
 
 
 class PersonForm(forms.ModelForm):

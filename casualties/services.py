@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
 from casualties.search.transliteration import search_key, to_latin
+from core.rows import row_errors
 
 FORBIDDEN_MOVE = _(
     "A person cannot go from “%(current)s” to “%(new)s”. If the earlier record was wrong, "
@@ -184,14 +185,15 @@ STATEMENT_EDITABLE_FIELDS = (
 
 
 def _save_figures(statement: Statement, figures: Iterable[dict]) -> None:
-    """Validate and save each figure; errors are keyed by position (``figures[1]``)."""
+    """Validate and save each figure; errors are keyed by position and field
+    (``figures[1].value``, ``figures[1]`` for the figure as a whole; see ``core.rows``)."""
     errors = {}
     for index, figure_fields in enumerate(figures):
         figure = Figure(statement=statement, **figure_fields)
         try:
             figure.full_clean()
         except ValidationError as exc:
-            errors[f"figures[{index}]"] = exc.messages
+            errors.update(row_errors("figures", index, exc.message_dict))
             continue
         figure.save()
     if errors:

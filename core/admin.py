@@ -6,7 +6,9 @@ may still refuse (someone saved first), and then the same POST is shown again wi
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
+
+from core.rows import error_items, parse_row_key, place_errors, place_on_rows
 
 
 def model_values(form) -> dict:
@@ -15,14 +17,21 @@ def model_values(form) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name in names}
 
 
+def live_rows(formset) -> list:
+    """The forms of an inline formset filled in and not ticked for deletion: the rows a
+    service is given, in order, so its ``remains[i]`` is the i-th of these."""
+    return [
+        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
 def formset_rows(formset, names) -> list[dict]:
     """The rows of an inline formset a service should create: filled in and not deleted."""
     if formset is None:
         return []
     return [
         {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        for form in live_rows(formset)
     ]
 
 
@@ -52,30 +61,43 @@ def adopt(target, saved) -> None:
     target._state.db = saved._state.db
 
 
-def _error_items(error: ValidationError):
-    if not hasattr(error, "error_dict"):
-        yield None, error.messages
-        return
-    for key, errors in error.error_dict.items():
-        yield key, ValidationError(errors).messages
+def _list_named(key: str) -> str:
+    place = parse_row_key(key)
+    return place.list_name if place else key
 
 
 class ServiceErrorsForm(forms.ModelForm):
-    """Base form for admins that save through a service; shows that service's refusal."""
+    """Base form for admins that save through a service; shows that service's refusal.
+
+    Errors about the rows of a list an inline shows (``row_lists``) are the inline's to show.
+    """
 
     service_error: ValidationError | None = None
+    row_lists: frozenset[str] = frozenset()
 
     def clean(self):
         cleaned = super().clean()
         if self.service_error is not None:
-            for key, messages in _error_items(self.service_error):
-                if key in self.fields:
-                    self.add_error(key, messages)
-                elif key in (None, NON_FIELD_ERRORS):
-                    self.add_error(None, messages)
-                else:  # e.g. ``remains[2].person``: a row the main form has no field for
-                    self.add_error(None, [f"{key}: {message}" for message in messages])
+            error = self.service_error
+            skip = {key for key, _ in error_items(error) if _list_named(key) in self.row_lists}
+            place_errors(self, error, skip=skip)
         return cleaned
+
+
+class ServiceErrorsFormSet:
+    """Inline formset mixin: a service's errors about this list (``remains[2].person``,
+    ``remains``) go beside the row and field they concern, or above the rows."""
+
+    service_error: ValidationError | None = None
+
+    def full_clean(self):
+        super().full_clean()
+        if self.service_error is None:
+            return
+        left = place_on_rows(self.service_error, rows=live_rows(self), list_name=self.prefix)
+        for key, messages in left:
+            if _list_named(key) == self.prefix:
+                self._non_form_errors.extend(messages)
 
 
 class ServiceErrorsMixin:
@@ -101,4 +123,16 @@ class ServiceErrorsMixin:
         error = getattr(request, "_service_error", None)
         if error is None:
             return form
-        return type(form.__name__, (form,), {"service_error": error})
+        lists = frozenset(
+            formset.get_default_prefix()
+            for formset, _ in super().get_formsets_with_inlines(request, obj)
+        )
+        return type(form.__name__, (form,), {"service_error": error, "row_lists": lists})
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        error = getattr(request, "_service_error", None)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if error is not None:
+                attrs = {"service_error": error}
+                formset = type(formset.__name__, (ServiceErrorsFormSet, formset), attrs)
+            yield formset, inline

@@ -1,7 +1,8 @@
 """The ledger: official totals beside what was returned and recorded, and where they disagree.
 
 ``ledger_for`` computes one (conflict, party) ledger; ``ledger_summaries`` one row for every
-ledger. Both run a fixed number of aggregate queries (``sql.py``) whatever the data size.
+ledger. Both run a fixed number of aggregate queries (``ledger.sql``) whatever the data size,
+each narrowed by a ``LedgerScope``.
 """
 
 import datetime
@@ -13,8 +14,13 @@ from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Party
 from core.db.replica import read_alias
 from ledger import discrepancies as d
-from ledger import sql
+from ledger.agreements import agreement_progress
 from ledger.arithmetic import Returned, official_total, outstanding
+from ledger.scope import LedgerScope
+from ledger.sql.figures import FIGURE_DECREASED, OFFICIAL, OTHER_CLAIMS
+from ledger.sql.handovers import HANDOVERS
+from ledger.sql.pairs import PAIRS
+from ledger.sql.persons import confirmed_remains, status_counts
 
 Key = tuple[int, int]
 RETURNED_COUNTS = (
@@ -36,11 +42,11 @@ EMPTY_HANDOVERS = {
 EMPTY_CONFIRMED = {"identified": 0, "alive": [], "duplicates": []}
 
 
-def _rows(query: str, params: dict) -> list[dict]:
+def _rows(query: str, scope: LedgerScope) -> list[dict]:
     # Raw SQL bypasses the database router: ask it where this request reads (a public read
     # may use the replica, core/db/replica.py).
     with connections[read_alias()].cursor() as cursor:
-        cursor.execute(query, params)
+        cursor.execute(query, scope.sql_params())
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -73,15 +79,13 @@ def _figure(row: dict) -> dict:
 class _Evidence:
     """The aggregate rows for every ledger in scope, grouped by (conflict, party)."""
 
-    def __init__(self, params: dict):
-        as_of_given = params["as_of"] is not None
-        person_status = sql.PERSON_STATUS[as_of_given]
-        self.official = _by_pair(_rows(sql.OFFICIAL, params))
-        self.handovers = _first_by_pair(_rows(sql.HANDOVERS, params))
-        confirmed = sql.confirmed_remains(as_of_given=as_of_given)
-        self.confirmed = _first_by_pair(_rows(confirmed, params))
-        self.registry = _by_pair(_rows(sql.REGISTRY.format(person_status=person_status), params))
-        self.decreased = _by_pair(_rows(sql.FIGURE_DECREASED, params))
+    def __init__(self, scope: LedgerScope):
+        given = scope.as_of_given
+        self.official = _by_pair(_rows(OFFICIAL, scope))
+        self.handovers = _first_by_pair(_rows(HANDOVERS, scope))
+        self.confirmed = _first_by_pair(_rows(confirmed_remains(as_of_given=given), scope))
+        self.registry = _by_pair(_rows(status_counts(as_of_given=given), scope))
+        self.decreased = _by_pair(_rows(FIGURE_DECREASED, scope))
 
     def core(self, key: Key) -> dict:
         """official, returned, outstanding, registry and discrepancies of one ledger."""
@@ -141,53 +145,29 @@ class _Evidence:
         return found
 
 
-def _params(conflict=None, party=None, as_of: datetime.date | None = None) -> dict:
-    return {
-        "conflict": conflict.pk if conflict else None,
-        "party": party.pk if party else None,
-        "as_of": as_of,
-    }
-
-
 def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None = None) -> dict:
     """The full ledger of DESIGN §4 for one conflict and party."""
-    params = _params(conflict, party, as_of)
-    evidence = _Evidence(params)
+    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of)
+    evidence = _Evidence(scope)
     key = (conflict.pk, party.pk)
-    claims = [
-        {"category": row["category"], **_figure(row)} for row in _rows(sql.OTHER_CLAIMS, params)
-    ]
+    claims = [{"category": row["category"], **_figure(row)} for row in _rows(OTHER_CLAIMS, scope)]
     return {
         "conflict": conflict.slug,
         "party": party.code,
         "as_of": as_of,
         **evidence.core(key),
         "other_claims": claims,
-        "agreements": _agreements(params),
+        "agreements": agreement_progress(scope),
         "timeline": evidence.timeline(key),
     }
-
-
-def _agreements(params: dict) -> list[dict]:
-    return [
-        {
-            "agreement": row["agreement"],
-            "name": row["name"],
-            "kind": row["kind"],
-            "concluded_on": row["concluded_on"],
-            "agreed": row["agreed"],
-            "received": row["received"],
-            "due": max(row["agreed"] - row["received"], 0),
-        }
-        for row in _rows(sql.AGREEMENTS, params)
-    ]
 
 
 def ledger_timeline(
     *, conflict: Conflict, party: Party, as_of: datetime.date | None = None
 ) -> list[dict]:
     """Dated points: official total, official remains returned, cumulative remains received."""
-    [row] = _rows(sql.HANDOVERS, _params(conflict, party, as_of)) or [EMPTY_HANDOVERS]
+    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of)
+    [row] = _rows(HANDOVERS, scope) or [EMPTY_HANDOVERS]
     return _timeline_points(row)
 
 
@@ -201,10 +181,10 @@ def _timeline_points(handovers: dict) -> list[dict]:
 
 def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:
     """One row per (conflict, party) with a ledger: its totals and number of discrepancies."""
-    params = _params(as_of=as_of)
-    evidence = _Evidence(params)
+    scope = LedgerScope(as_of=as_of)
+    evidence = _Evidence(scope)
     summaries = []
-    for pair in _rows(sql.PAIRS, params):
+    for pair in _rows(PAIRS, scope):
         core = evidence.core((pair["conflict_id"], pair["party_id"]))
         summaries.append(
             {

@@ -5,8 +5,6 @@ They collect and parse what was typed; the rules are checked by the services
 field, row or row field they concern.
 """
 
-import re
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -14,7 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from casualties.models import Person
-from casualties.selectors import person_number, persons_named
+from casualties.search.names import persons_named
+from casualties.selectors import person_number
+from core.rows import place_errors, row_key
 from repatriation.choices import Identification, IdentificationMethod, RemainsCondition
 from repatriation.models import Handover, Remains
 
@@ -43,8 +43,6 @@ ROW_VALUES = (
     "dna_sample_ref",
     "notes",
 )
-# A service error key for one row (``remains[3]``) or one of its fields (``remains[3].person``).
-ROW_ERROR_KEY = re.compile(r"^remains\[(\d+)\](?:\.(\w+))?$")
 
 
 def _label(name: str):
@@ -202,19 +200,8 @@ def place_service_errors(
     that name or number): its complaints about their person, or about its absence, are left
     out, as the row already says what is wrong with it.
     """
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for key, messages in errors.items():
-        match = ROW_ERROR_KEY.match(key or "")
-        if match and int(match[1]) < len(rows):
-            index, field = int(match[1]), match[2]
-            if index in unknown_person and field in (None, "person"):
-                continue
-            row = rows[index]
-            row.add_error(field if field in row.fields else None, messages)
-        elif key in header.fields:
-            header.add_error(key, messages)
-        else:
-            header.add_error(None, messages)
+    skip = {row_key(ROWS_PREFIX, i, field) for i in unknown_person for field in (None, "person")}
+    place_errors(header, error, rows=rows, list_name=ROWS_PREFIX, skip=skip)
 
 
 def error_summary(header, rows: BaseRemainsFormSet) -> list[dict]:

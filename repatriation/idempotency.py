@@ -10,12 +10,14 @@ names data that exists; a failed request (4xx, or an error) leaves no record and
 with the same key. The unique constraint on (user, key) stays as the last guard.
 """
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -87,3 +89,15 @@ def once(*, user, key: str, path: str, body, run: Callable[[], tuple[int, dict]]
             response_body=response_body,
         )
     return Outcome(response_status, response_body, replayed=False)
+
+
+# A client retries within minutes, not weeks.
+KEEP_DAYS = 7
+
+
+def idempotency_keys_purge(*, days: int = KEEP_DAYS) -> int:
+    """Forget the stored first responses to keyed POSTs older than ``days``; return how many.
+    A key used again after it was purged is treated as new."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -22,6 +22,7 @@ from casualties.services import (
     status_date_error,
 )
 from core.api.fields import NamedRelatedField
+from core.rows import rows_flattened
 
 STATUS_NOT_PATCHABLE = _(
     "The status changes only by recording a status change: POST it to %(url)s."
@@ -58,27 +59,6 @@ class FigureSerializer(serializers.ModelSerializer):
         fields = ["subject_party", "category", "value", "civilians", "qualifier"]
 
 
-def _figure_errors_by_position(detail):
-    """Errors of nested figures keyed ``figures[1]``, as the service keys its own."""
-    figures = detail.get("figures") if isinstance(detail, dict) else None
-    # DRF reports item errors as {index: errors} (older versions: a list with {} for valid items).
-    if isinstance(figures, list) and all(isinstance(item, dict) for item in figures):
-        figures = dict(enumerate(figures))
-    if not isinstance(figures, dict):
-        return detail
-    detail = {key: value for key, value in detail.items() if key != "figures"}
-    if not all(isinstance(key, int) for key in figures):
-        # About the list as a whole ("may not be empty"): plain messages, like any field's.
-        detail["figures"] = [message for messages in figures.values() for message in messages]
-        return detail
-    for index, item in sorted(figures.items()):
-        if item:
-            detail[f"figures[{index}]"] = [
-                f"{field}: {message}" for field, errors in item.items() for message in errors
-            ]
-    return detail
-
-
 class StatementSerializer(serializers.ModelSerializer):
     """A statement with its figures, written together: any invalid figure saves nothing.
     On PATCH a ``figures`` list replaces all the statement's figures."""
@@ -107,7 +87,7 @@ class StatementSerializer(serializers.ModelSerializer):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError(_figure_errors_by_position(exc.detail)) from exc
+            raise serializers.ValidationError(rows_flattened(exc.detail, "figures")) from exc
 
     def create(self, validated_data):
         return statement_create(**validated_data)
@@ -138,8 +118,9 @@ def _published(field: str) -> Case:
     return Case(When(name_public=True, then=F(field)), default=Value(None))
 
 
-# The CSV export reads these columns straight from the database (core/api/viewsets.py):
-# 50,000 persons in well under a second instead of building a model and a serializer each.
+# The CSV export reads these columns straight from the database (core/api/viewsets.py)
+# instead of building a model and a serializer for each person, which is far slower on a
+# large export.
 # They must say exactly what the serializer says; tests compare the two.
 PERSON_PUBLIC_CSV = {
     **{field: field for field in PERSON_PUBLIC_FIELDS},

@@ -1,1 +1,2 @@
-"""Bulk import of person lists (CSV): checking in Python, loading with COPY and set-based SQL."""
+"""Bulk imports: person lists (``persons``) and statement series (``statements``), which
+report their rows in one vocabulary (``common``)."""

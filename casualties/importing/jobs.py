@@ -1,19 +1,16 @@
-"""Running an uploaded person list as a ``PersonImport`` job, usually in a background thread.
+"""Running an uploaded person list as a ``PersonImport`` job (the task in ``casualties.tasks``
+calls ``import_run`` in a procrastinate worker).
 
-The upload page returns at once and the job page polls the job's row. The import holds one
-transaction open until it commits, so progress goes through a second connection in short
-autocommitted UPDATEs that the job page can read meanwhile. The thread closes both
-connections when it ends. ``PERSON_IMPORT_IN_BACKGROUND = False`` (tests) runs the same code
-in the request instead.
+The upload page stores the file on the job's row and returns at once; the job page polls the
+row. The import holds one transaction open until it commits, so progress goes through a second
+connection in short autocommitted UPDATEs that the job page can read meanwhile.
 """
 
 import io
 import logging
-import threading
 import time
 
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from casualties.importing.persons import ImportResult, persons_import
@@ -30,9 +27,9 @@ UPDATE_PROGRESS = (
 class ProgressWriter:
     """Writes a job's progress at most every ``every`` seconds, on its own connection."""
 
-    def __init__(self, job_id: int, *, separate: bool, every: float = 0.5):
+    def __init__(self, job_id: int, *, every: float = 0.5):
         self.job_id, self.every, self.last = job_id, every, 0.0
-        self.db = connections.create_connection("default") if separate else connection
+        self.db = connections.create_connection("default")
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -43,8 +40,7 @@ class ProgressWriter:
             cursor.execute(UPDATE_PROGRESS, [stage, done, total, self.job_id])
 
     def close(self) -> None:
-        if self.db is not connection:
-            self.db.close()
+        self.db.close()
 
 
 def _finish(job: PersonImport, result: ImportResult) -> None:
@@ -55,50 +51,51 @@ def _finish(job: PersonImport, result: ImportResult) -> None:
     job.errors = [error.as_dict() for error in result.errors]
     job.rejects_csv = result.rejects_csv
     job.finished_at = timezone.now()
+    job.upload = b""
     job.save()
 
 
-def run_job(job_id: int, data: bytes, *, separate_progress: bool) -> None:
+def import_fail(job_id: int, *, failure: str) -> None:
+    """End the job as failed, saying why; the file it waited with is dropped."""
+    PersonImport.objects.filter(pk=job_id).update(
+        state=State.FAILED, failure=failure, upload=b"", finished_at=timezone.now()
+    )
+
+
+def import_requeue(job_id: int) -> None:
+    """Show a job whose worker died as waiting again: its rerun starts from the first row."""
+    PersonImport.objects.filter(pk=job_id, finished_at=None).update(
+        state=State.QUEUED, processed_rows=0
+    )
+
+
+def import_run(job_id: int) -> None:
     job = PersonImport.objects.select_related("conflict", "party", "created_by").get(pk=job_id)
-    progress = ProgressWriter(job_id, separate=separate_progress)
+    if job.finished:
+        # Run again after it ended (the queue retried it): importing the list twice would
+        # duplicate every person on it.
+        logger.warning("Person import %s has already ended (%s)", job_id, job.state)
+        return
+    data = PersonImport.objects.values_list("upload", flat=True).get(pk=job_id)
+    progress = ProgressWriter(job_id)
     try:
-        result = persons_import(
-            file=io.BytesIO(data),
-            conflict=job.conflict,
-            party=job.party,
-            user=job.created_by,
-            dry_run=job.dry_run,
-            skip_invalid=job.skip_invalid,
-            progress=progress,
-            file_name=job.file_name,
-        )
+        # The persons and the job's "done" commit together: a worker dying in between would
+        # otherwise leave an imported list that a retry imports a second time.
+        with transaction.atomic():
+            result = persons_import(
+                file=io.BytesIO(bytes(data)),
+                conflict=job.conflict,
+                party=job.party,
+                user=job.created_by,
+                dry_run=job.dry_run,
+                skip_invalid=job.skip_invalid,
+                progress=progress,
+                file_name=job.file_name,
+            )
+            _finish(job, result)
     except Exception:
         # The import rolled back; the page must say so rather than poll for ever.
         logger.exception("Person import %s failed", job_id)
-        PersonImport.objects.filter(pk=job_id).update(
-            state=State.FAILED, finished_at=timezone.now()
-        )
-    else:
-        _finish(job, result)
+        import_fail(job_id, failure=PersonImport.Failure.ERROR)
     finally:
         progress.close()
-
-
-def _run_in_thread(job_id: int, data: bytes) -> None:
-    try:
-        run_job(job_id, data, separate_progress=True)
-    finally:
-        connection.close()
-
-
-def import_job_start(*, job: PersonImport, data: bytes) -> threading.Thread | None:
-    """Run the job: in a background thread once the job's row is committed (the thread looks
-    it up), or here and now when ``PERSON_IMPORT_IN_BACKGROUND`` is off (tests)."""
-    if not getattr(settings, "PERSON_IMPORT_IN_BACKGROUND", True):
-        run_job(job.pk, data, separate_progress=False)
-        return None
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job.pk, data), name=f"person-import-{job.pk}", daemon=True
-    )
-    transaction.on_commit(thread.start)
-    return thread

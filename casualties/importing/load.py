@@ -25,7 +25,7 @@ import pgtrigger
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
-from casualties.importing.rows import COLUMNS
+from casualties.importing.person_rows import COLUMNS
 from core.db.bulk import prepare_bulk_writes
 
 STAGING = "person_import_staging"

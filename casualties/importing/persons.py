@@ -1,6 +1,6 @@
 """``persons_import``: one person list (CSV) into one conflict and party, all or nothing.
 
-Every row is checked (``rows``); if any is bad nothing is kept, unless ``skip_invalid``, when
+Every row is checked (``person_rows``); if any is bad nothing is kept, unless ``skip_invalid``, when
 the good rows are kept and the bad ones come back as a rejects CSV with the reason per line.
 Clean rows are written while the rest are still being checked (``load``), in one transaction
 under the importing user's audit context, which is rolled back when the file is refused.
@@ -10,44 +10,45 @@ import csv
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pghistory
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from casualties.importing import rows as checks
+from casualties.importing import person_rows as checks
+from casualties.importing.common import (
+    NOT_UTF8,
+    ImportRefused,
+    ImportResult,
+    RowError,
+    UnreadableRow,
+    decode,
+)
 from casualties.importing.load import CHUNK, RowLoader
+from casualties.importing.person_rows import FILE
 from casualties.models import Conflict, Party
 
-MAX_ERRORS = 1_000
+__all__ = ["FILE", "ImportResult", "PersonsResult", "persons_import"]
+
 PROGRESS_EVERY = 5_000
-NOT_UTF8 = _("The file is not UTF-8 text (save it as “CSV UTF-8”).")
 SOURCE_NOTE = "Imported from %(name)s"
-FILE = "(file)"
 
 # progress(stage, rows done, rows in all): stage is "checking" or "loading".
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class ImportResult:
-    """What an import found and did: rows read, valid, imported and rejected, the first
-    ``MAX_ERRORS`` errors (all counted), the rejects CSV, and the time taken."""
+class PersonsResult(ImportResult):
+    """An import's findings, and what it did: rows valid, imported and rejected, the rejects
+    CSV, and the time taken to read and check them."""
 
-    total: int = 0
     imported: int = 0
     rejected: int = 0
-    errors: list[checks.RowError] = field(default_factory=list)
-    error_count: int = 0
     rejects_csv: str = ""
     valid: int = 0
-    dry_run: bool = False
     skip_invalid: bool = False
-    seconds: float = 0.0
     check_seconds: float = 0.0
-    started: float = field(default_factory=time.perf_counter, repr=False)
 
     @property
     def refused(self) -> bool:
@@ -65,10 +66,9 @@ class _Discard(Exception):
 
 class _Collector:
     """Passes clean rows to a loader in chunks (created on the first one, and only while the
-    import may still go ahead), and keeps the first ``MAX_ERRORS`` errors and the rejected
-    rows."""
+    import may still go ahead), and keeps the errors and the rejected rows."""
 
-    def __init__(self, header: list[str], result: ImportResult, start_loader):
+    def __init__(self, header: list[str], result: PersonsResult, start_loader):
         self.header, self.result = header, result
         self.start_loader = start_loader
         self.loader: RowLoader | None = None
@@ -95,35 +95,23 @@ class _Collector:
             self.loader.add(self.chunk)
         self.chunk = []
 
-    def error(self, error: checks.RowError) -> None:
-        self.result.error_count += 1
-        if len(self.result.errors) < MAX_ERRORS:
-            self.result.errors.append(error)
-
-    def reject(self, line: int, cells: list[str], errors: list[checks.RowError]) -> None:
+    def reject(self, line: int, cells: list[str], errors: list[RowError]) -> None:
         self.result.rejected += 1
         for error in errors:
-            self.error(error)
+            self.result.add_error(error)
         cells = (cells + [""] * len(self.header))[: len(self.header)]
         reason = "; ".join(f"{error.column}: {error.reason}" for error in errors)
         self.writer.writerow([*cells, line, reason])
 
 
-def _decode(file) -> str:
-    data = file.read()
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    return data.decode("utf-8-sig")
-
-
-def _check(text: str, result: ImportResult, progress: Progress | None, start_loader):
+def _check(text: str, result: PersonsResult, progress: Progress | None, start_loader):
     """Check every row into a collector, which loads the clean ones as it goes; None when the
     header (or file) is unusable."""
     try:
         header, records = checks.read(text)
-    except checks.HeaderError as error:
-        result.error_count = 1
-        result.errors.append(checks.RowError(1, FILE, str(error)))
+    except ImportRefused as refused:
+        for error in refused.errors:
+            result.add_error(error)
         return None
     collector = _Collector(header, result, start_loader)
     checker = checks.RowChecker(header, timezone.localdate())
@@ -138,14 +126,14 @@ def _check(text: str, result: ImportResult, progress: Progress | None, start_loa
                 collector.accept(row)
             if progress and result.total % PROGRESS_EVERY == 0:
                 progress("checking", result.total, max(estimate, result.total))
-    except checks.UnreadableRow as broken:
-        collector.error(checks.RowError(broken.line, FILE, broken.reason))
+    except UnreadableRow as broken:
+        result.add_error(RowError(line=broken.line, column=FILE, reason=broken.reason))
         result.valid = 0
     collector.flush()
     return collector
 
 
-def _check_and_load(text: str, result: ImportResult, *, target: dict, progress) -> None:
+def _check_and_load(text: str, result: PersonsResult, *, target: dict, progress) -> None:
     """Check the rows and, while checking, write the clean ones; keep them only if the file
     may be imported, else roll back whatever was written."""
     user_id = getattr(target["user"], "pk", None)
@@ -196,16 +184,15 @@ def persons_import(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str = "",
-) -> ImportResult:
+) -> PersonsResult:
     """Check a CSV person list and, unless a row is bad (or ``skip_invalid``), import it."""
-    result = ImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
+    result = PersonsResult(dry_run=dry_run, skip_invalid=skip_invalid)
     try:
-        text = _decode(file)
+        text = decode(file.read())
     except UnicodeDecodeError:
-        result.error_count = 1
-        result.errors.append(checks.RowError(1, FILE, str(NOT_UTF8)))
+        result.add_error(RowError(line=1, column=FILE, reason=str(NOT_UTF8)))
         return result
     target = {"conflict": conflict, "party": party, "user": user, "file_name": file_name}
     _check_and_load(text, result, target=target, progress=progress)
-    result.seconds = time.perf_counter() - result.started
+    result.finish()
     return result

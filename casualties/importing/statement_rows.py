@@ -5,7 +5,6 @@ index, and column) rather than stopping at the first, and reports the models' ru
 models' own messages. ``casualties.importing.statements`` groups the rows into statements.
 """
 
-import csv
 import datetime
 import json
 import re
@@ -17,6 +16,14 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, Qualifier
+from casualties.importing.common import (
+    ImportRefused,
+    RowError,
+    UnreadableRow,
+    csv_records,
+    header_problems,
+    iso_date,
+)
 from casualties.models import Figure, Party, Statement
 
 
@@ -46,6 +53,7 @@ UNREADABLE = _("The file cannot be read as %(format)s: %(error)s")
 COLUMNS = ("date", "issued_on", "as_of", "party", "category", "value", "civilians", "qualifier")
 STATEMENT_COLUMNS = ("citation_title", "citation_url", "note")
 MAX_INT = 2**31 - 1  # the figures' integer columns
+FILE, ROW = "file", "row"
 # Friendly words for the qualifier, besides the model's own values and labels. "More than N"
 # is read as a lower bound, the nearest of the three qualifiers.
 QUALIFIER_WORDS = {
@@ -66,49 +74,48 @@ QUALIFIER_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    where: str  # "line 4" (CSV) or "[2]" (JSON index)
-    field: str
-    message: str
-
-    def __str__(self):
-        return f"{self.where}, {self.field}: {self.message}"
-
-
-class StatementImportError(Exception):
-    """Some rows are invalid; ``errors`` lists every one, and nothing was saved."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
-
-
 def _check_header(names: list[str]) -> None:
     """A misspelt column would otherwise be reported once per line."""
-    errors = [
-        RowError("line 1", name, str(UNKNOWN_COLUMN % {"value": name}))
-        for name in names
-        if name not in ALL_COLUMNS
-    ]
-    if errors:
-        raise StatementImportError(errors)
+    unknown = header_problems(names, allowed=ALL_COLUMNS).unknown
+    if unknown:
+        raise ImportRefused(
+            RowError(line=1, column=name, reason=str(UNKNOWN_COLUMN % {"value": name}))
+            for name in unknown
+        )
 
 
-def read_rows(stream, format: str) -> list[tuple[str, Mapping]]:
-    """Rows of a CSV or JSON text stream, each with where it was found."""
+def _unreadable(format: str, error, line: int = 1) -> ImportRefused:
+    reason = str(UNREADABLE % {"format": format.upper(), "error": error})
+    return ImportRefused([RowError(line=line, column=FILE, reason=reason)])
+
+
+def _csv_rows(text: str) -> list[tuple[dict, Mapping]]:
     try:
-        if format == "csv":
-            reader = csv.DictReader(stream)
-            _check_header(reader.fieldnames or [])
-            return [(f"line {reader.line_num}", row) for row in reader]
-        data = json.load(stream)
-    except (csv.Error, ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
-        error = UNREADABLE % {"format": format.upper(), "error": exc}
-        raise StatementImportError([RowError("line 1", "file", error)]) from exc
+        header, records = csv_records(text)
+        _check_header(header or [])
+        rows = []
+        for line, cells in records:
+            row: dict = dict(zip(header, cells, strict=False))
+            if len(cells) > len(header):
+                row[None] = cells[len(header) :]  # as csv.DictReader keeps extra cells
+            rows.append(({"line": line}, row))
+    except UnreadableRow as broken:
+        raise _unreadable("csv", broken.reason, broken.line) from broken
+    return rows
+
+
+def read_rows(text: str, format: str) -> list[tuple[dict, Mapping]]:
+    """Rows of a CSV or JSON text, each with where it was found (``{"line": 4}`` for CSV,
+    ``{"index": 2}`` for JSON: the keywords of its ``RowError``)."""
+    if format == "csv":
+        return _csv_rows(text)
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+        raise _unreadable(format, exc) from exc
     if not isinstance(data, list):
-        raise StatementImportError([RowError("[]", "file", NOT_A_LIST)])
-    return [(f"[{index}]", row) for index, row in enumerate(data)]
+        raise ImportRefused([RowError(column=FILE, reason=str(NOT_A_LIST))])
+    return [({"index": index}, row) for index, row in enumerate(data)]
 
 
 def _blank(value) -> bool:
@@ -116,13 +123,10 @@ def _blank(value) -> bool:
 
 
 def parse_date(value) -> datetime.date:
-    text = str(value).strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return datetime.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValidationError(BAD_DATE)
+    day = iso_date(str(value).strip())
+    if day is None:
+        raise ValidationError(BAD_DATE)
+    return day
 
 
 def parse_number(value) -> int:
@@ -183,7 +187,7 @@ ALL_COLUMNS = frozenset(COLUMNS) | frozenset(STATEMENT_COLUMNS)
 
 @dataclass
 class Line:
-    where: str
+    at: dict  # where the row was found, as RowError's keywords
     issued_on: datetime.date
     as_of: datetime.date
     figure: Figure
@@ -193,12 +197,12 @@ class Line:
 class RowReader:
     """Reads one row, collecting one error per bad field instead of stopping at the first."""
 
-    def __init__(self, where: str, row: Mapping, parties: Mapping[str, Party]):
-        self.where, self.row, self.parties = where, row, parties
+    def __init__(self, at: dict, row: Mapping, parties: Mapping[str, Party]):
+        self.at, self.row, self.parties = at, row, parties
         self.errors: list[RowError] = []
 
     def error(self, name: str, message) -> None:
-        self.errors.append(RowError(self.where, name, str(message)))
+        self.errors.append(RowError(**self.at, column=name, reason=str(message)))
 
     def get(self, name: str, parse, *, required: bool = False):
         value = self.row.get(name)
@@ -248,10 +252,10 @@ class RowReader:
     def line(self) -> Line:
         for name in self.row:
             if name is None:  # csv.DictReader's key for cells beyond the header
-                self.error("row", TOO_MANY_CELLS)
+                self.error(ROW, TOO_MANY_CELLS)
             elif name not in ALL_COLUMNS:
                 self.error(str(name), UNKNOWN_COLUMN % {"value": name})
         issued_on, as_of = self.dates()
         figure = self.figure()
         fields = {name: self.get(name, parse) for name, parse in STATEMENT_PARSERS.items()}
-        return Line(self.where, issued_on, as_of, figure, fields)
+        return Line(self.at, issued_on, as_of, figure, fields)

@@ -21,18 +21,26 @@ import pghistory
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from casualties.importing.statement_rows import (
-    NOT_AN_OBJECT,
-    Line,
+from casualties.importing.common import (
+    NOT_UTF8,
+    ImportRefused,
+    ImportResult,
     RowError,
+    decode,
+    place,
+)
+from casualties.importing.statement_rows import (
+    FILE,
+    NOT_AN_OBJECT,
+    ROW,
+    Line,
     RowReader,
-    StatementImportError,
     constraint_message,
     read_rows,
 )
 from casualties.models import Conflict, Figure, Party, Source, Statement
 
-__all__ = ["ImportResult", "RowError", "StatementImportError", "statements_import"]
+__all__ = ["StatementsResult", "statements_import"]
 
 DUPLICATE_FIGURE = constraint_message(Figure, "figure_unique_per_statement")
 DIFFERS_FOR_DATE = _("Differs from %(first)s, which gives the same date another value.")
@@ -40,11 +48,13 @@ NO_ROWS = _("The file holds no rows.")
 
 
 @dataclass
-class ImportResult:
+class StatementsResult(ImportResult):
+    """What an import created: statements and figures, and the dates it skipped as already
+    stated. (Its errors are raised, never returned: a series goes in whole or not at all.)"""
+
     statements: int = 0
     figures: int = 0
     skipped_dates: list[datetime.date] = field(default_factory=list)
-    dry_run: bool = False
 
 
 @dataclass
@@ -53,7 +63,7 @@ class _Day:
 
     issued_on: datetime.date
     as_of: datetime.date
-    fields: dict = field(default_factory=dict)  # citation_title … -> (where, value)
+    fields: dict = field(default_factory=dict)  # citation_title … -> (at, value)
     figures: dict = field(default_factory=dict)  # (party code, category) -> Figure
 
     def text(self, name: str) -> str:
@@ -68,39 +78,39 @@ def _group(lines: Iterable[Line]) -> tuple[dict, list[RowError]]:
         day = days.setdefault((line.issued_on, line.as_of), _Day(line.issued_on, line.as_of))
         key = (line.figure.subject_party.code, line.figure.category)
         if key in day.figures:
-            errors.append(RowError(line.where, "category", str(DUPLICATE_FIGURE)))
+            errors.append(RowError(**line.at, column="category", reason=str(DUPLICATE_FIGURE)))
         day.figures.setdefault(key, line.figure)
         for name, value in line.fields.items():
             if not value:
                 continue
-            first_where, first = day.fields.setdefault(name, (line.where, value))
+            first_at, first = day.fields.setdefault(name, (line.at, value))
             if first != value:
-                message = DIFFERS_FOR_DATE % {"first": first_where}
-                errors.append(RowError(line.where, name, str(message)))
+                message = DIFFERS_FOR_DATE % {"first": place(**first_at)}
+                errors.append(RowError(**line.at, column=name, reason=str(message)))
     return days, errors
 
 
-def _validate(labelled: list[tuple[str, object]]) -> dict:
+def _validate(labelled: list[tuple[dict, object]]) -> dict:
     """Every row checked before anything is written; raises with all errors found."""
     if not labelled:
-        raise StatementImportError([RowError("line 1", "file", str(NO_ROWS))])
+        raise ImportRefused([RowError(line=1, column=FILE, reason=str(NO_ROWS))])
     codes = {str(row.get("party", "")).strip() for _, row in labelled if isinstance(row, Mapping)}
     # PostgreSQL text cannot hold NUL, and the driver refuses a query comparing with it.
     codes = {code for code in codes if "\x00" not in code}
     parties = {party.code: party for party in Party.objects.filter(code__in=codes)}
     lines, errors = [], []
-    for where, row in labelled:
+    for at, row in labelled:
         if not isinstance(row, Mapping):
-            errors.append(RowError(where, "row", str(NOT_AN_OBJECT)))
+            errors.append(RowError(**at, column=ROW, reason=str(NOT_AN_OBJECT)))
             continue
-        reader = RowReader(where, row, parties)
+        reader = RowReader(at, row, parties)
         line = reader.line()
         errors += reader.errors
         if not reader.errors:
             lines.append(line)
     days, group_errors = _group(lines)
     if errors or group_errors:
-        raise StatementImportError(errors + group_errors)
+        raise ImportRefused(errors + group_errors)
     return days
 
 
@@ -130,6 +140,16 @@ def _write(days: list[_Day], *, conflict: Conflict, source: Source) -> None:
     Figure.objects.bulk_create(figures, batch_size=2000)
 
 
+def _labelled(rows, file, format: str) -> list[tuple[dict, object]]:
+    if file is None:
+        return [({"index": index}, row) for index, row in enumerate(rows or [])]
+    try:
+        text = decode(file.read())
+    except UnicodeDecodeError:
+        raise ImportRefused([RowError(line=1, column=FILE, reason=str(NOT_UTF8))]) from None
+    return read_rows(text, format)
+
+
 def statements_import(
     *,
     conflict: Conflict,
@@ -139,15 +159,15 @@ def statements_import(
     format: str = "csv",
     user=None,
     dry_run: bool = False,
-) -> ImportResult:
-    """Import ``rows`` (labelled by index) or a CSV/JSON text ``file``; all rows or none.
+) -> StatementsResult:
+    """Import ``rows`` (labelled by index) or a CSV/JSON ``file`` (bytes or text); all rows or
+    none, else ``ImportRefused`` with every error found.
 
     Dates (``issued_on``, ``as_of``) this source already stated for this conflict are skipped.
     """
-    if file is not None:
-        labelled = read_rows(file, format)
-    else:
-        labelled = [(f"[{index}]", row) for index, row in enumerate(rows or [])]
+    result = StatementsResult(dry_run=dry_run)
+    labelled = _labelled(rows, file, format)
+    result.total = len(labelled)
     days = _validate(labelled)
     context = {"command": "import_statements"} | ({"user": user.pk} if user else {})
     with transaction.atomic(), pghistory.context(**context):
@@ -162,9 +182,8 @@ def statements_import(
         new = [day for key, day in sorted(days.items()) if key not in stated]
         if not dry_run:
             _write(new, conflict=conflict, source=source)
-    return ImportResult(
-        statements=len(new),
-        figures=sum(len(day.figures) for day in new),
-        skipped_dates=sorted(issued_on for issued_on, _ in days.keys() & stated),
-        dry_run=dry_run,
-    )
+    result.statements = len(new)
+    result.figures = sum(len(day.figures) for day in new)
+    result.skipped_dates = sorted(issued_on for issued_on, _ in days.keys() & stated)
+    result.finish()
+    return result

@@ -7,9 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from casualties.models.reference import Conflict, Party
 
 
+class PersonImportManager(models.Manager):
+    # The uploaded file (up to 50 MB) is read by the task alone: no page loads it.
+    def get_queryset(self):
+        return super().get_queryset().defer("upload")
+
+
 class PersonImport(models.Model):
     """One upload of a person list from the staff page: who sent what, with which options,
-    how far it has got, and what it found (errors by line and column, rejected rows)."""
+    how far it has got, and what it found (errors by line and column, rejected rows).
+
+    The file itself waits in ``upload`` for the background task (it must outlive the request
+    and a worker's restart) and is emptied when the job ends."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -18,6 +27,22 @@ class PersonImport(models.Model):
         DONE = "done", _("Done")
         REFUSED = "refused", _("Refused: nothing imported")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        ERROR = (
+            "error",
+            _(
+                "The import stopped on an unexpected error and nothing was imported. "
+                "The error has been logged."
+            ),
+        )
+        WORKER_LOST = (
+            "worker_lost",
+            _(
+                "The import was interrupted several times (the process running it stopped) and "
+                "nothing was imported. Upload the list again."
+            ),
+        )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,6 +69,10 @@ class PersonImport(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     rejects_csv = models.TextField(_("rejected rows (CSV)"), blank=True)
+    failure = models.CharField(_("why it failed"), max_length=16, choices=Failure, blank=True)
+    upload = models.BinaryField(_("uploaded file"), default=b"", blank=True)
+
+    objects = PersonImportManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

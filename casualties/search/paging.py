@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
 
-from casualties.selectors import RANK_VARIES
+from casualties.search.names import RANK_VARIES
 from core.api.pagination import PageNumberPagination
 
 
@@ -21,9 +21,8 @@ class SearchPaginator(Paginator):
 
     A common surname matches thousands of persons, and ranking them means reading every one:
     done once with nothing joined and only ids kept, instead of once to count and again to
-    sort whole rows joined to their conflict and party, a page costs half the time (6,467
-    public Grigoryans of 200,000 persons: 17–27 ms instead of 9 ms to count and 40 ms to sort).
-    Anything else is paged as Django does."""
+    sort whole rows joined to their conflict and party, a page costs about half the time
+    (bench/README.md, ``search.py``). Anything else is paged as Django does."""
 
     def page(self, number):
         try:

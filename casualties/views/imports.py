@@ -1,17 +1,20 @@
 """Staff pages for importing person lists: upload, the job's progress and findings, its
-rejected rows as CSV. The import itself is ``casualties.importing``."""
+rejected rows as CSV. The import itself is ``casualties.importing``, run by the task queue."""
+
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
-from casualties.importing.jobs import import_job_start
-from casualties.importing.rows import ALLOWED, REQUIRED
+from casualties.importing.person_rows import ALLOWED, REQUIRED
 from casualties.models import Conflict, Party, PersonImport
+from casualties.tasks import person_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOO_LARGE = _(
@@ -62,8 +65,10 @@ def person_import_new(request: HttpRequest) -> HttpResponse:
             file_name=data["file"].name[:255],
             dry_run=data["dry_run"],
             skip_invalid=data["skip_invalid"],
+            upload=data["file"].read(),
         )
-        import_job_start(job=job, data=data["file"].read())
+        # The worker looks the row up: it must be committed first.
+        transaction.on_commit(partial(person_import.defer, job_id=job.pk))
         return redirect("casualties:person_import_detail", pk=job.pk)
     context = {"form": form, "columns": ALLOWED, "required": REQUIRED}
     return render(request, "persons/import.html", context)

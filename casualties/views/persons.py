@@ -11,13 +11,22 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
 from casualties.filtersets import PersonFilterSet
-from casualties.forms import PersonCreateForm, PersonForm, StatusChangeForm, place_errors
-from casualties.models import Conflict, Party, Person
+from casualties.forms import (
+    PersonCreateForm,
+    PersonForm,
+    StatusChangeForm,
+    conflict_list,
+    party_list,
+)
+from casualties.models import Person
+from casualties.search.names import person_search
 from casualties.search.paging import SearchPaginator
-from casualties.selectors import person_for_staff_page, person_label, person_search
+from casualties.selectors import person_for_staff_page, person_label
 from casualties.services import person_change_status, person_create, person_update
 from casualties.views.aliases import AliasForm
 from casualties.views.merge import follow_merges
+from core.filters import choose_from_lists
+from core.rows import place_errors
 
 LOOKUP_LIMIT = 20
 LOOKUP_MIN_LENGTH = 2
@@ -151,23 +160,15 @@ def person_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _choose_filter_lists(form) -> None:
     """Conflict and party as lists to pick from (the FilterSet takes slug and code, as the
     API does); status as checkboxes, since several may be chosen."""
-    conflicts = [("", _("All conflicts"))]
-    conflicts += Conflict.objects.order_by("-start_date").values_list("slug", "name")
-    parties = [("", _("All parties"))]
-    parties += [
-        (code, f"{name} ({code})") for code, name in Party.objects.values_list("code", "name")
-    ]
-    form.fields["conflict"].widget = forms.Select(choices=conflicts)
-    form.fields["party"].widget = forms.Select(choices=parties)
-    form.fields["status"].widget = forms.CheckboxSelectMultiple(
-        choices=form.fields["status"].choices
+    choose_from_lists(
+        form,
+        lists={"conflict": conflict_list(), "party": party_list()},
+        checkboxes=("status",),
+        labels={
+            "conflict": _("Conflict"),
+            "party": _("Party"),
+            "status": _("Status"),
+            "civilian": _("Civilian"),
+            "region": _("Home region"),
+        },
     )
-    labels = {
-        "conflict": _("Conflict"),
-        "party": _("Party"),
-        "status": _("Status"),
-        "civilian": _("Civilian"),
-        "region": _("Home region"),
-    }
-    for name, label in labels.items():
-        form.fields[name].label = label

@@ -1,9 +1,6 @@
 """Staff pages for statements (DESIGN §8): the list and entering or editing one with its
 figures. Login required; clerks, verifiers and admins only. Writes go through the services."""
 
-import re
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -16,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
 from casualties.filtersets import StatementFilterSet
-from casualties.forms import FigureFormSet, StatementForm, place_errors
-from casualties.models import Conflict, Figure, Party, Source, Statement
+from casualties.forms import FigureFormSet, StatementForm, conflict_list, party_list
+from casualties.models import Figure, Source, Statement
 from casualties.services import statement_create, statement_update
+from core.filters import choose_from_lists
+from core.rows import place_errors
 
 PAGE_SIZE = 50
 FIGURES_PREFIX = "figures"
-FIGURE_KEY = re.compile(r"^figures\[(\d+)\]$")
 SAVED = _("Statement saved with %(count)s figures.")
 
 
@@ -46,27 +44,23 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 
 def _choose_filter_lists(form) -> None:
-    conflicts = [("", _("All conflicts"))]
-    conflicts += Conflict.objects.order_by("-start_date").values_list("slug", "name")
-    sources = [("", _("All sources"))]
-    sources += [(name, name) for name in Source.objects.values_list("name", flat=True)]
-    parties = [("", _("All parties"))]
-    parties += [
-        (code, f"{name} ({code})") for code, name in Party.objects.values_list("code", "name")
-    ]
-    for name, choices in (("conflict", conflicts), ("source", sources), ("party", parties)):
-        form.fields[name].widget = forms.Select(choices=choices)
-    labels = {
-        "conflict": _("Conflict"),
-        "source": _("Source"),
-        "as_of_after": _("As of, from"),
-        "as_of_before": _("As of, until"),
-        "q": _("Search the citation and note"),
-    }
-    for name, label in labels.items():
-        form.fields[name].label = label
-    for name in ("as_of_after", "as_of_before"):
-        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    sources = Source.objects.values_list("name", flat=True)
+    choose_from_lists(
+        form,
+        lists={
+            "conflict": conflict_list(),
+            "source": (_("All sources"), [(name, name) for name in sources]),
+            "party": party_list(),
+        },
+        labels={
+            "conflict": _("Conflict"),
+            "source": _("Source"),
+            "as_of_after": _("As of, from"),
+            "as_of_before": _("As of, until"),
+            "q": _("Search the citation and note"),
+        },
+        dates=("as_of_after", "as_of_before"),
+    )
 
 
 @staff_required
@@ -114,7 +108,7 @@ def _saved(request, statement) -> HttpResponse:
 
 def _save(form, figures, write) -> Statement | None:
     """Run ``write`` with the statement's fields and its figure rows, or leave every error
-    on the forms: the service's ``figures[i]`` errors go beside row i."""
+    on the forms: the service's ``figures[i].value`` beside row i's value, and so on."""
     if not (form.is_valid() and figures.is_valid()):
         return None
     # Blank extra rows have no cleaned data; rows marked for deletion are left out.
@@ -123,17 +117,5 @@ def _save(form, figures, write) -> Statement | None:
     try:
         return write({**form.cleaned_data, "figures": values})
     except ValidationError as error:
-        _place(error, form, live)
+        place_errors(form, error, rows=live, list_name=FIGURES_PREFIX)
         return None
-
-
-def _place(error: ValidationError, form, rows) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages_ in error.message_dict.items():
-        match = FIGURE_KEY.match(key)
-        if match and int(match[1]) < len(rows):
-            rows[int(match[1])].add_error(None, messages_)
-        else:
-            place_errors(form, ValidationError({key: messages_}))

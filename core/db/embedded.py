@@ -15,9 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 EMBEDDED_DB_NAME = "ledger"
 # PostgreSQL's advice for bulk loads ("Populating a Database"): it forces a checkpoint once the
 # write-ahead log since the last one nears max_wal_size / (1 + checkpoint_completion_target),
-# ~540 MB at the default 1 GB: less than one import of 200,000 persons writes (~560 MB), which
-# then pays for a checkpoint and the full-page images after it (bench/import.py: median
-# 19,900 rows/s at 1 GB, 22,100 at 4 GB). A server of your own is configured by its DBA.
+# and at the default 1 GB that is less than one large person import writes, which then pays
+# for a checkpoint and the full-page images after it (figures: bench/README.md, import.py).
+# A server of your own is configured by its DBA.
 EMBEDDED_SETTINGS = {"max_wal_size": "4GB"}
 
 NOT_UTF8_MESSAGE = (

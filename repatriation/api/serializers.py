@@ -6,10 +6,10 @@ Writes go through the services, so a rule reads the same here as in the forms.""
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
 from casualties.models import Conflict, Party, Person
 from core.api.fields import NamedRelatedField
+from core.rows import rows_flattened
 from repatriation.choices import HandoverKind
 from repatriation.models import Agreement, Handover, Remains
 from repatriation.services import (
@@ -182,7 +182,7 @@ class HandoverSerializer(serializers.ModelSerializer):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError(rows_flattened(exc.detail)) from exc
+            raise serializers.ValidationError(rows_flattened(exc.detail, "remains")) from exc
 
     def validate(self, attrs):
         fixed = [name for name in ("remains", "released_persons") if name in attrs]
@@ -200,22 +200,3 @@ class HandoverSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return handover_update(handover=instance, data=validated_data)
-
-
-def rows_flattened(errors):
-    """Key row errors ``remains[3].person`` (``remains[3]`` for the row as a whole), the way
-    ``handover_create`` keys them, so a client reads one shape whichever check failed."""
-    if not isinstance(errors, dict) or "remains" not in errors:
-        return errors
-    errors = dict(errors)
-    rows = errors.pop("remains")
-    # DRF keys a list's errors by the index of each bad row; a list as a whole (not a list
-    # at all) has non-field errors.
-    for index, row in rows.items() if isinstance(rows, dict) else enumerate(rows):
-        if index == api_settings.NON_FIELD_ERRORS_KEY or not isinstance(row, dict):
-            errors.setdefault("remains", []).extend(row if isinstance(row, list) else [row])
-            continue
-        for field, messages in row.items():
-            whole_row = field == api_settings.NON_FIELD_ERRORS_KEY
-            errors[f"remains[{index}]" if whole_row else f"remains[{index}].{field}"] = messages
-    return errors

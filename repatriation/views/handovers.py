@@ -3,7 +3,6 @@
 Login required; clerks, verifiers and admins only. Every write goes through the services.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -16,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
-from casualties.models import Conflict, Party
+from casualties.forms import conflict_list, party_list
+from core.filters import choose_from_lists
 from repatriation.choices import HandoverState
 from repatriation.filtersets import HandoverFilterSet
 from repatriation.forms import (
@@ -79,20 +79,19 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 def _choose_from_lists(form) -> None:
     """Offer the conflicts and parties as lists to pick from; the FilterSet takes their
     slug and code, as the API does."""
-    conflicts = [("", _("All conflicts"))]
-    conflicts += Conflict.objects.order_by("-start_date").values_list("slug", "name")
-    parties = [("", _("All parties"))]
-    parties += [
-        (code, f"{name} ({code})") for code, name in Party.objects.values_list("code", "name")
-    ]
-    for name, choices, label in (
-        ("conflict", conflicts, _("Conflict")),
-        ("party", parties, _("Party, giving or receiving")),
-    ):
-        form.fields[name].widget = forms.Select(choices=choices)
-        form.fields[name].label = label
-    form.fields["state"].label = _("State")
-    form.fields["state"].choices = [("", _("All states")), *HandoverState.choices]
+    choose_from_lists(
+        form,
+        lists={
+            "conflict": conflict_list(),
+            "party": party_list(),
+            "state": (_("All states"), HandoverState.choices),
+        },
+        labels={
+            "conflict": _("Conflict"),
+            "party": _("Party, giving or receiving"),
+            "state": _("State"),
+        },
+    )
 
 
 @staff_required

@@ -228,11 +228,33 @@ def test_a_malformed_figure_is_named_by_its_position_too(clerk_api, world):
 
     response = clerk_api.post(URL, data)
 
-    assert response.status_code == 400
-    errors = response.json()["errors"]
-    assert set(errors) == {"figures[0]", "figures[2]"}
-    assert errors["figures[0]"][0].startswith("subject_party: ")
-    assert errors["figures[2]"][0].startswith("value: ")
+    assert_invalid(
+        response,
+        {
+            "figures[0].subject_party": ["Object with code=NOWHERE does not exist."],
+            "figures[2].value": ["Ensure this value is greater than or equal to 0."],
+        },
+    )
+    assert not Statement.objects.exists()
+
+
+def test_a_bad_figure_value_is_keyed_to_its_row_and_field_like_a_remains_row(clerk_api, world):
+    data = payload()
+    data["figures"][1]["value"] = "many"
+
+    response = clerk_api.post(URL, data)
+
+    assert_invalid(response, {"figures[1].value": ["A valid integer is required."]})
+    assert not Statement.objects.exists()
+
+
+def test_a_figure_that_is_not_an_object_is_an_error_of_its_whole_row(clerk_api, world):
+    data = payload()
+    data["figures"][1] = "296 injured"
+
+    response = clerk_api.post(URL, data)
+
+    assert_invalid(response, {"figures[1]": ["Invalid data. Expected a dictionary, but got str."]})
     assert not Statement.objects.exists()
 
 

@@ -12,7 +12,7 @@ from casualties.importing import load
 from casualties.importing import persons as importing
 from casualties.importing.persons import persons_import
 from casualties.models import NameWord, Person, StatusChange
-from casualties.selectors import name_search
+from casualties.search.names import name_search
 from tests.factories import ConflictFactory, PartyFactory, UserFactory
 
 PersonEvent = apps.get_model("casualties", "PersonEvent")

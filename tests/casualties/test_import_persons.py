@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from casualties.importing import rows as checks
+from casualties.importing import person_rows as checks
 from casualties.importing.persons import FILE, persons_import
 from casualties.management.commands.import_persons import ProgressBar
 from casualties.models import Person, StatusChange

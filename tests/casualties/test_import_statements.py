@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casualties.importing.statements import StatementImportError, statements_import
+from casualties.importing.common import ImportRefused
+from casualties.importing.statements import statements_import
 from casualties.models import Figure, Statement
 from ledger.computation import ledger_for
 from tests.factories import ConflictFactory, PartyFactory, SourceFactory, UserFactory
@@ -52,7 +53,7 @@ def figures():
 
 
 def errors_of(conflict, source, text: str, format: str = "csv") -> list[str]:
-    with pytest.raises(StatementImportError) as excinfo:
+    with pytest.raises(ImportRefused) as excinfo:
         run(conflict, source, text, format)
     return [str(error) for error in excinfo.value.errors]
 
@@ -353,3 +354,39 @@ def test_the_command_dry_run_counts_and_saves_nothing(tmp_path, conflict, source
         call_command(
             "import_statements", str(path), conflict="sept-2022", source=source.name, user="nobody"
         )
+
+
+def test_the_command_reads_a_spreadsheets_bom_and_crlf_lines(tmp_path, conflict, source):
+    path = tmp_path / "series.csv"
+    text = HEADER + "2022-09-19,ARM,killed,7,,,,,\n2022-09-20,ARM,killed,8,,,,,\n"
+    path.write_bytes(("\ufeff" + text).replace("\n", "\r\n").encode("utf-8"))
+
+    call_command("import_statements", str(path), conflict="sept-2022", source=source.name)
+
+    assert [value for *_, value, _, _ in figures()] == [7, 8]
+
+
+def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path, conflict, source):
+    path = tmp_path / "series.csv"
+    path.write_bytes(daily_series(2).encode("utf-16"))
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_statements", str(path), conflict="sept-2022", source=source.name)
+
+    assert str(excinfo.value) == (
+        "Nothing imported:\nline 1, file: The file is not UTF-8 text (save it as “CSV UTF-8”)."
+    )
+    assert Statement.objects.count() == 0
+
+
+def test_csv_errors_name_the_physical_line_a_row_starts_on(conflict, source):
+    text = HEADER + (
+        '2022-09-19,ARM,killed,-1,,,,,"a note\nover two lines"\n'  # lines 2-3
+        "\n"  # line 4, blank
+        "2022-09-20,ARM,killed,-1,,,,,\n"  # line 5
+    )
+
+    assert errors_of(conflict, source, text) == [
+        "line 2, value: A figure cannot be negative.",
+        "line 5, value: A figure cannot be negative.",
+    ]

@@ -1,17 +1,23 @@
 """Staff pages for importing person lists: upload, findings by line and column, progress as
-JSON, the rejects download, the background thread, and who may use them."""
+JSON, the rejects download, the task run by a worker, and who may use them."""
 
 import csv
 import io
-import threading
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
+from procrastinate.contrib.django import app as procrastinate_app
+from procrastinate.contrib.django import procrastinate_app as django_app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.contrib.django.models import ProcrastinateJob
+from procrastinate.testing import InMemoryConnector
 
 from casualties.models import Person, PersonImport, StatusChange
 from casualties.views import imports as import_views
+from tests.casualties.task_queue import empty_the_queue, run_queued, run_worker
 from tests.factories import ConflictFactory, PartyFactory
 from tests.html import unlabelled_fields
 
@@ -23,8 +29,10 @@ UPLOAD_URL = reverse("casualties:person_import")
 
 
 @pytest.fixture(autouse=True)
-def in_the_request(settings):
-    settings.PERSON_IMPORT_IN_BACKGROUND = False
+def queue():
+    """Jobs go to procrastinate's in-memory queue (``upload`` runs them)."""
+    with django_app.current_app.replace_connector(InMemoryConnector()) as app:
+        yield app.connector
 
 
 def upload(client, setting, text, name="list.csv", **options):
@@ -34,7 +42,12 @@ def upload(client, setting, text, name="list.csv", **options):
         "file": SimpleUploadedFile(name, text.encode(), content_type="text/csv"),
         **options,
     }
-    return client.post(UPLOAD_URL, data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(UPLOAD_URL, data)
+    connector = procrastinate_app.connector
+    if isinstance(connector, InMemoryConnector):
+        run_queued(connector)
+    return response
 
 
 def job_urls(job):
@@ -183,11 +196,73 @@ def test_no_rejects_means_404(client, clerk, job):
     assert client.get(reverse("casualties:person_import_rejects", args=[job.pk])).status_code == 404
 
 
+def test_the_upload_waits_on_the_row_for_the_task_and_is_dropped_after(
+    client, clerk, setting, queue
+):
+    client.force_login(clerk)
+    data = {
+        "conflict": setting["conflict"].pk,
+        "party": setting["arm"].pk,
+        "file": SimpleUploadedFile("list.csv", (HEADER + GOOD).encode(), content_type="text/csv"),
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(UPLOAD_URL, data)
+
+    job = PersonImport.objects.get()
+    [queued] = queue.jobs.values()
+    assert (queued["task_name"], queued["args"]) == ("casualties.person_import", {"job_id": job.pk})
+    assert (
+        bytes(PersonImport.objects.values_list("upload", flat=True).get())
+        == (HEADER + GOOD).encode()
+    )
+    assert job.state == "queued" and not Person.objects.exists()
+
+    run_queued(queue)
+
+    assert PersonImport.objects.values_list("state", "upload").get() == ("done", b"")
+    assert Person.objects.count() == 2
+
+
+def test_a_job_that_already_ended_is_not_imported_twice(client, clerk, setting, queue):
+    client.force_login(clerk)
+    upload(client, setting, HEADER + GOOD)
+    job = PersonImport.objects.get()
+    queue.jobs[1]["status"] = "todo"  # the queue hands the finished job out again
+
+    run_queued(queue)
+
+    assert Person.objects.count() == 2
+    assert PersonImport.objects.get().state == "done"
+    assert job.pk == PersonImport.objects.get().pk
+
+
+def test_an_error_in_the_import_fails_the_job_and_the_page_says_so(
+    client, clerk, setting, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("casualties.importing.jobs.persons_import", broken)
+    client.force_login(clerk)
+    upload(client, setting, HEADER + GOOD)
+
+    job = PersonImport.objects.get()
+    assert (job.state, job.failure, job.finished_at is not None) == ("failed", "error", True)
+    assert bytes(PersonImport.objects.values_list("upload", flat=True).get()) == b""
+    page = client.get(reverse("casualties:person_import_detail", args=[job.pk])).content.decode()
+    assert "stopped on an unexpected error and nothing was imported" in page
+
+
+@pytest.fixture
+def empty_queue():
+    empty_the_queue()
+    yield
+    empty_the_queue()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_in_the_background_the_thread_imports_and_records_progress(client, settings, monkeypatch):
-    settings.PERSON_IMPORT_IN_BACKGROUND = True
-    started = []
-    monkeypatch.setattr(import_views, "import_job_start", _recording(started))
+def test_a_worker_runs_the_import_and_records_who_imported(client, empty_queue):
+    """With the queue in the database and a procrastinate worker, as in production."""
     from tests.factories import UserFactory
 
     clerk = UserFactory(username="clerk", groups=["clerk"])
@@ -195,23 +270,15 @@ def test_in_the_background_the_thread_imports_and_records_progress(client, setti
     client.force_login(clerk)
     rows = "".join(f"Person {n},missing,2022-09-14,\n" for n in range(25_000))
 
-    upload(client, setting, HEADER + rows)
-    started[0].join()
+    with procrastinate_app.replace_connector(DjangoConnector()):
+        upload(client, setting, HEADER + rows)
+        job = ProcrastinateJob.objects.get(task_name="casualties.person_import")
+        assert (job.status, job.args) == ("todo", {"job_id": PersonImport.objects.get().pk})
+        run_worker()
 
     job = PersonImport.objects.get()
     assert (job.state, job.imported, job.processed_rows) == ("done", 25_000, 25_000)
     assert Person.objects.count() == 25_000
     contexts = PersonEvent.objects.values_list("pgh_context__metadata", flat=True).distinct()
     assert [context["user"] for context in contexts] == [clerk.pk]
-
-
-def _recording(started):
-    from casualties.importing.jobs import import_job_start
-
-    def start(**kwargs):
-        thread = import_job_start(**kwargs)
-        assert isinstance(thread, threading.Thread)
-        started.append(thread)
-        return thread
-
-    return start
+    assert not ProcrastinateJob.objects.filter(task_name="casualties.person_import").exists()

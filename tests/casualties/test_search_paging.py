@@ -7,8 +7,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from casualties.models import Person
+from casualties.search.names import SEARCH_RANK, name_search
 from casualties.search.paging import SearchPaginator
-from casualties.selectors import SEARCH_RANK, name_search
 from tests.factories import ConflictFactory, PartyFactory, PersonFactory
 
 URL = "/api/v1/persons/"

@@ -1,6 +1,7 @@
 """Staff pages for statements: the list with filters, and entering one with its figures."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from casualties.models import Figure, Statement
@@ -132,3 +133,43 @@ def test_every_field_on_the_statement_pages_has_a_label(client, clerk, setting):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert unlabelled_fields(response.content.decode()) == [], name
+
+
+def figure_html(page: str, index: int) -> str:
+    """The markup of one figure row (its <fieldset>)."""
+    start = page.index(f'id="figure-{index}"')
+    return page[start : page.index("</fieldset>", start)]
+
+
+def test_a_repeated_figure_is_shown_beside_its_own_row(client, clerk, setting, source):
+    client.force_login(clerk)
+    figures = [{"category": "killed", "value": 207}, {"category": "killed", "value": 5}]
+    response = client.post(
+        reverse("casualties:statement_new"), statement_post(setting, source, figures)
+    )
+    page = response.content.decode()
+    assert "already has a figure of this category" in figure_html(page, 1)
+    assert "already has a figure of this category" not in figure_html(page, 0)
+
+
+def test_a_service_error_about_a_figure_field_is_shown_beside_that_field(
+    client, clerk, setting, source, monkeypatch
+):
+    def refuse(**values):
+        raise ValidationError(
+            {"figures[1].value": ["Too many."], "figures[0]": ["Check this one."]}
+        )
+
+    monkeypatch.setattr("casualties.views.statements.statement_create", refuse)
+    client.force_login(clerk)
+    figures = [{"category": "killed", "value": 207}, {"category": "missing", "value": 5}]
+    response = client.post(
+        reverse("casualties:statement_new"), statement_post(setting, source, figures)
+    )
+    assert response.status_code == 200
+    rows = response.context["figures"].forms
+    assert rows[1].errors == {"value": ["Too many."]}
+    assert rows[0].errors == {"__all__": ["Check this one."]}
+    assert response.context["form"].errors == {}
+    assert "Too many." in figure_html(response.content.decode(), 1)
+    assert not Statement.objects.exists()

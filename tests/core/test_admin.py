@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from pghistory.models import Events
+from procrastinate.contrib.django import app as procrastinate_app
 
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Figure, Person, Statement, StatusChange
@@ -57,6 +58,8 @@ def make_one_of_each():
     AccessAttempt.objects.create(**login, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**login)
     AccessLog.objects.create(**login)
+    # Background jobs: procrastinate's admin. Deferred through its own API, as the pages do.
+    procrastinate_app.configure_task("casualties.person_import").defer(job_id=0)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from pghistory.models import Events
+from procrastinate.contrib.django import app as procrastinate_app
 
 from casualties.models import Person, PersonAlias, PersonImport, PersonMerge
 from demo.demo_data import DEMO_USERS
@@ -142,6 +143,7 @@ ADMIN_MODELS = {
     "axes.accesslog": ("", "vd"),
     "axes.accessfailurelog": ("", "vd"),
     "pghistory.events": ("", "v"),
+    "procrastinate.procrastinatejob": ("", "v"),
     "casualties.conflict": ("v", "vacd"),
     "casualties.party": ("v", "vacd"),
     "casualties.source": ("v", "vacd"),
@@ -283,6 +285,7 @@ def access_data(db):
         file_name="persons.csv",
         rejects_csv="line,full_name,error\n3,,full_name: required\n",
     )
+    procrastinate_app.configure_task("casualties.person_import").defer(job_id=upload.pk)
     objects = {"person": person, "statement": statement, "agreement": agreement}
     objects |= {"verified": verified, "draft": draft, "alias": alias, "upload": upload}
     return {"users": users, "values": url_values(**objects)}

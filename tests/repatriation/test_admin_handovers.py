@@ -116,6 +116,32 @@ def test_a_service_refusal_is_shown_instead_of_a_server_error(admin_client, batc
     assert not Handover.objects.exists()
 
 
+def test_a_service_refusal_about_rows_is_shown_beside_each_row(admin_client, batch, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationError(
+            {
+                "remains[1].case_number": ["Number taken."],
+                "remains[0]": ["Check this body."],
+                "remains": ["Too many rows."],
+                "location": ["Say where."],
+            }
+        )
+
+    monkeypatch.setattr("repatriation.admin.handovers.handover_create", refuse)
+    page = admin_client.get(ADD_URL)
+    remains = rows({"dna_sample_ref": "S-1"}, {"case_number": "C-1"})
+    response = admin_client.post(ADD_URL, page_post_data(page, **batch, **remains))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"location": ["Say where."]}
+    inline = response.context["inline_admin_formsets"][0].formset
+    assert inline.forms[1].errors == {"case_number": ["Number taken."]}
+    assert inline.forms[0].errors == {"__all__": ["Check this body."]}
+    assert inline.non_form_errors() == ["Too many rows."]
+    assert not Handover.objects.exists()
+
+
 def test_confirming_remains_in_a_draft_makes_the_person_killed(admin_client, batch):
     handover = HandoverFactory(to_party_id=batch["to_party"], from_party_id=batch["from_party"])
     remains = RemainsFactory(handover=handover)

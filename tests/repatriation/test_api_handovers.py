@@ -299,6 +299,18 @@ def test_one_bad_row_is_a_400_keyed_to_its_row_and_nothing_is_saved(
     assert Remains.objects.count() == 0
 
 
+def test_a_row_that_is_not_an_object_is_an_error_of_its_whole_row(clerk_api, setting):
+    rows = [{}, "one body", {}]
+
+    response = clerk_api.post(URL, payload(remains=rows), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "remains[1]": ["Invalid data. Expected a dictionary, but got str."]
+    }
+    assert Handover.objects.count() == 0
+
+
 def test_a_person_of_another_party_is_refused_on_its_row(clerk_api, setting):
     stranger = PersonFactory(conflict=setting["conflict"], party=setting["aze"])
     rows = [{}, {}, {"identification": "presumptive", "person": stranger.pk}]

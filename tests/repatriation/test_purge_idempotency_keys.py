@@ -4,8 +4,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from procrastinate.contrib.django import app as procrastinate_app
 
 from repatriation.models import IdempotencyKey
+from repatriation.tasks import purge_idempotency_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +36,18 @@ def test_a_limit_below_one_day_is_refused(clerk):
     with pytest.raises(CommandError, match="--days must be 1 or more"):
         call_command("purge_idempotency_keys", "--days", "0", stdout=io.StringIO())
     assert IdempotencyKey.objects.count() == 1
+
+
+def test_the_worker_purges_keys_older_than_a_week_every_day(clerk):
+    key(clerk, "old", age_days=8)
+    key(clerk, "recent", age_days=6)
+
+    purge_idempotency_keys(timestamp=0)  # the periodic task's own code, as the worker runs it
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
+    [periodic] = [
+        entry
+        for entry in procrastinate_app.periodic_registry.periodic_tasks.values()
+        if entry.task is purge_idempotency_keys
+    ]
+    assert periodic.cron == "17 3 * * *"

@@ -5,13 +5,13 @@ citation_url, note), one statement per date; see ``casualties.importing.statemen
 checked first and nothing is saved if any is wrong; dates already stated by the source are skipped.
 """
 
-import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casualties.importing.statements import StatementImportError, statements_import
+from casualties.importing.common import ImportRefused
+from casualties.importing.statements import statements_import
 from casualties.models import Conflict, Source
 
 FORMATS = ("csv", "json")
@@ -36,10 +36,8 @@ class Command(BaseCommand):
         format = options["format"] or file.suffix.lower().lstrip(".")
         if format not in FORMATS:
             raise CommandError(f"Cannot tell the format of “{file.name}”: pass --format csv|json.")
-        started = time.perf_counter()
         try:
-            # utf-8-sig: spreadsheets often save CSV with a byte-order mark.
-            with file.open(encoding="utf-8-sig", newline="") as stream:
+            with file.open("rb") as stream:
                 result = statements_import(
                     conflict=conflict,
                     source=source,
@@ -50,9 +48,9 @@ class Command(BaseCommand):
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read “{file}”: {exc.strerror}.") from exc
-        except (StatementImportError, UnicodeDecodeError) as exc:
+        except ImportRefused as exc:
             raise CommandError(f"Nothing imported:\n{exc}") from exc
-        self._summary(result, time.perf_counter() - started)
+        self._summary(result)
 
     @staticmethod
     def _get(model, **lookup):
@@ -63,9 +61,9 @@ class Command(BaseCommand):
             label = model._meta.verbose_name
             raise CommandError(f"No {label} with {name} “{value}”.") from None
 
-    def _summary(self, result, seconds: float) -> None:
+    def _summary(self, result) -> None:
         verb = "Would create" if result.dry_run else "Created"
         self.stdout.write(
             f"{verb} {result.statements} statements with {result.figures} figures "
-            f"in {seconds:.2f} s; skipped {len(result.skipped_dates)} dates already stated."
+            f"in {result.seconds:.2f} s; skipped {len(result.skipped_dates)} dates already stated."
         )

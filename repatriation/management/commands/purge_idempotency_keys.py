@@ -1,26 +1,23 @@
 """``manage.py purge_idempotency_keys [--days 7]``: forget stored first responses to keyed POSTs.
 
-A client retries within minutes, not weeks; run this daily (cron) so the table stays small.
-A key used again after it was purged is treated as new.
+The worker already does this daily (``repatriation.tasks.purge_idempotency_keys``); the command
+is for a purge by hand, e.g. with a shorter limit. A key used again after it was purged is
+treated as new.
 """
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from repatriation.models import IdempotencyKey
+from repatriation.idempotency import KEEP_DAYS, idempotency_keys_purge
 
 
 class Command(BaseCommand):
-    help = "Delete Idempotency-Key records older than --days (default 7)."
+    help = f"Delete Idempotency-Key records older than --days (default {KEEP_DAYS})."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=7)
+        parser.add_argument("--days", type=int, default=KEEP_DAYS)
 
     def handle(self, *args, days, **options):
         if days < 1:
             raise CommandError("--days must be 1 or more.")
-        cutoff = timezone.now() - datetime.timedelta(days=days)
-        deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+        deleted = idempotency_keys_purge(days=days)
         self.stdout.write(f"Deleted {deleted} idempotency key(s) older than {days} day(s).")

@@ -6,15 +6,20 @@ model's maximum lengths. A row that checks out becomes a tuple in ``COLUMNS`` or
 COPY; a row that does not gives one ``RowError`` per bad cell, with the file's physical line.
 """
 
-import csv
 import datetime
-import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
+from casualties.importing.common import (
+    ImportRefused,
+    RowError,
+    UnreadableRow,
+    csv_records,
+    header_problems,
+    iso_date,
+)
 from casualties.models import Person
 from casualties.search.transliteration import search_key, to_latin
 
@@ -47,60 +52,29 @@ TOO_LONG = _("At most %(max)d characters (this has %(length)d).")
 WRONG_CELLS = _("This row has %(found)d cells where the header has %(expected)d: shifted columns?")
 NUL_CHARACTER = _("The cell contains a NUL character, which text cannot hold.")
 ROW = "(row)"
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": str(self.reason)}
-
-
-class HeaderError(Exception):
-    """The first line cannot describe person rows; nothing else is read."""
-
-
-class UnreadableRow(Exception):
-    """The CSV itself is broken at ``line`` (e.g. a NUL byte): the rest cannot be trusted."""
-
-    def __init__(self, line: int, reason: str):
-        super().__init__(reason)
-        self.line = line
-        self.reason = reason
+FILE = "(file)"
 
 
 def check_header(header: list[str] | None) -> list[str]:
+    """The header's column names; raises ``ImportRefused`` with one error saying all that is
+    wrong with it."""
     if not header:
-        raise HeaderError(EMPTY_FILE)
+        raise ImportRefused([RowError(line=1, column=FILE, reason=str(EMPTY_FILE))])
     names = [name.strip() for name in header]
+    found = header_problems(names, allowed=ALLOWED, required=REQUIRED)
     problems = []
-    unknown = [name for name in names if name not in ALLOWED]
-    if unknown:
+    if found.unknown:
         problems.append(
-            UNKNOWN_COLUMNS % {"columns": ", ".join(unknown), "allowed": ", ".join(ALLOWED)}
+            UNKNOWN_COLUMNS % {"columns": ", ".join(found.unknown), "allowed": ", ".join(ALLOWED)}
         )
-    missing = [name for name in REQUIRED if name not in names]
-    if missing:
-        problems.append(MISSING_COLUMNS % {"columns": ", ".join(missing)})
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        problems.append(DUPLICATE_COLUMNS % {"columns": ", ".join(twice)})
+    if found.missing:
+        problems.append(MISSING_COLUMNS % {"columns": ", ".join(found.missing)})
+    if found.twice:
+        problems.append(DUPLICATE_COLUMNS % {"columns": ", ".join(found.twice)})
     if problems:
-        raise HeaderError(" ".join(str(problem) for problem in problems))
+        reason = " ".join(str(problem) for problem in problems)
+        raise ImportRefused([RowError(line=1, column=FILE, reason=reason)])
     return names
-
-
-def _date(value: str) -> datetime.date | None:
-    # fromisoformat also takes 20220930 and week dates: insist on the 10-character form.
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class RowChecker:
@@ -115,13 +89,13 @@ class RowChecker:
     def check(self, line: int, cells: list[str]) -> tuple[tuple | None, list[RowError]]:
         if len(cells) != len(self.header):
             reason = WRONG_CELLS % {"found": len(cells), "expected": len(self.header)}
-            return None, [RowError(line, ROW, reason)]
+            return None, [RowError(line=line, column=ROW, reason=reason)]
         values = dict(zip(self.header, (cell.strip() for cell in cells), strict=True))
         errors = []
         for name, value in values.items():
             reason = self._problem(name, value)
             if reason:
-                errors.append(RowError(line, name, reason))
+                errors.append(RowError(line=line, column=name, reason=reason))
         if errors:
             return None, errors
         return self._clean(line, values), []
@@ -136,7 +110,7 @@ class RowChecker:
         if name == "status" and value not in self.statuses:
             return UNKNOWN_STATUS % {"value": value, "allowed": self.allowed_statuses}
         if name in DATES:
-            day = _date(value)
+            day = iso_date(value)
             if day is None:
                 return BAD_DATE % {"value": value}
             if name == "status_date" and day > self.today:
@@ -160,23 +134,11 @@ class RowChecker:
 
 
 def read(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The checked header, and (physical line where the record starts, cells) for each
-    non-blank record after it. A quoted cell may span lines, so the reader's own line count
-    is used, not a count of records."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = check_header(next(reader, None))
-
-    def data():
-        start = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader, None)
-            except csv.Error as error:
-                raise UnreadableRow(start, str(error)) from error
-            if cells is None:
-                return
-            if any(cell.strip() for cell in cells):
-                yield start, cells
-            start = reader.line_num + 1
-
-    return header, data()
+    """The checked header, and (physical line, cells) for each non-blank record after it;
+    raises ``ImportRefused`` for a header that cannot describe person rows."""
+    try:
+        header, records = csv_records(text)
+    except UnreadableRow as broken:
+        error = RowError(line=broken.line, column=FILE, reason=broken.reason)
+        raise ImportRefused([error]) from broken
+    return check_header(header), records

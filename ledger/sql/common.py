@@ -1,0 +1,39 @@
+"""What every ledger query shares: the scope tests, domain values as SQL, and table names."""
+
+from collections.abc import Iterable
+
+from casualties import models as casualties
+from repatriation import models as repatriation
+
+
+def literal(value: str) -> str:
+    """A value of one of our choices classes as an SQL string literal. Only for constants
+    from code: anything a user sends goes in as a query parameter."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def literals(values: Iterable[str]) -> str:
+    """A comma-separated list for ``IN (...)``, in a stable order so the query text is too."""
+    return ", ".join(literal(value) for value in sorted(values))
+
+
+def in_scope(conflict_col: str, party_col: str) -> str:
+    return (
+        f"(%(conflict)s::bigint IS NULL OR {conflict_col} = %(conflict)s::bigint) "
+        f"AND (%(party)s::bigint IS NULL OR {party_col} = %(party)s::bigint)"
+    )
+
+
+def dated(col: str) -> str:
+    return f"(%(as_of)s::date IS NULL OR {col} <= %(as_of)s::date)"
+
+
+CONFLICT = casualties.Conflict._meta.db_table
+PARTY = casualties.Party._meta.db_table
+SOURCE = casualties.Source._meta.db_table
+STATEMENT = casualties.Statement._meta.db_table
+FIGURE = casualties.Figure._meta.db_table
+PERSON = casualties.Person._meta.db_table
+STATUS_CHANGE = casualties.StatusChange._meta.db_table
+HANDOVER = repatriation.Handover._meta.db_table
+REMAINS = repatriation.Remains._meta.db_table

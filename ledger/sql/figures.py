@@ -1,0 +1,72 @@
+"""Figures as their sources stated them: the official ones, the other claims, the lowered."""
+
+from casualties.choices import FigureCategory
+from ledger.sql.common import FIGURE, SOURCE, STATEMENT, dated, in_scope, literal, literals
+
+# Figures with their statement and source, in scope and dated. ``self_reported``: the source
+# speaks for the party the figure is about.
+FIGURES = f"""
+    SELECT st.conflict_id, f.subject_party_id AS party_id, f.category, f.value, f.civilians,
+           f.qualifier, st.as_of, st.issued_on, st.id AS statement, s.id AS source_id,
+           s.name AS source, st.citation_title, st.citation_url,
+           (s.party_id IS NOT DISTINCT FROM f.subject_party_id) AS self_reported
+    FROM {FIGURE} f
+    JOIN {STATEMENT} st ON st.id = f.statement_id
+    JOIN {SOURCE} s ON s.id = st.source_id
+    WHERE {in_scope("st.conflict_id", "f.subject_party_id")} AND {dated("st.as_of")}
+"""
+
+LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC"
+
+OFFICIAL = f"""
+    SELECT DISTINCT ON (conflict_id, party_id, category) *
+    FROM ({FIGURES}) fig
+    WHERE self_reported
+    ORDER BY conflict_id, party_id, category, {LATEST_ORDER}
+"""
+
+OTHER_CLAIMS = f"""
+    SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
+    FROM ({FIGURES}) fig
+    WHERE NOT self_reported
+    ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
+"""
+
+
+def official_series(category: FigureCategory) -> str:
+    """Per ledger and date, the self-reported figure of ``category`` (the latest issued)."""
+    return f"""
+        SELECT DISTINCT ON (conflict_id, party_id, as_of) conflict_id, party_id, as_of AS date,
+               value, statement, source
+        FROM ({FIGURES}) fig
+        WHERE self_reported AND category = {literal(category)}
+        ORDER BY conflict_id, party_id, as_of, issued_on DESC, statement DESC
+    """
+
+
+# Categories that only ever grow: a source lowering one is a discrepancy.
+CUMULATIVE_CATEGORIES = (
+    FigureCategory.KILLED,
+    FigureCategory.KILLED_OR_MISSING,
+    FigureCategory.INJURED,
+    FigureCategory.RELEASED,
+    FigureCategory.REMAINS_RETURNED,
+    FigureCategory.REMAINS_IDENTIFIED,
+)
+
+FIGURE_DECREASED = f"""
+    SELECT * FROM (
+        SELECT fig.*,
+               lag(value) OVER w AS previous_value,
+               lag(statement) OVER w AS previous_statement,
+               lag(as_of) OVER w AS previous_as_of
+        FROM ({FIGURES}) fig
+        WHERE category IN ({literals(CUMULATIVE_CATEGORIES)})
+        WINDOW w AS (
+            PARTITION BY conflict_id, party_id, source_id, category
+            ORDER BY as_of, issued_on, statement
+        )
+    ) series
+    WHERE value < previous_value
+    ORDER BY as_of, statement
+"""

@@ -1,0 +1,140 @@
+"""Remains handovers: what was received, how it compares with what was reported and with
+the official figures, and the timeline of all three."""
+
+from casualties.choices import FigureCategory
+from ledger.sql.common import HANDOVER, REMAINS, dated, in_scope, literal
+from ledger.sql.figures import official_series
+from repatriation.choices import HandoverKind, HandoverState, Identification, RemainsCondition
+
+REMAINS_KIND = literal(HandoverKind.REMAINS)
+VERIFIED = literal(HandoverState.VERIFIED)
+DRAFT = literal(HandoverState.DRAFT)
+COMPLETE = literal(RemainsCondition.COMPLETE)
+
+# Remains handovers in scope (to the party, dated on or before as_of).
+HANDOVERS_IN_SCOPE = f"""
+    SELECT id, conflict_id, to_party_id AS party_id, state, reported_count, date, agreement_id
+    FROM {HANDOVER}
+    WHERE kind = {REMAINS_KIND} AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
+"""
+
+# A confirmation or presumption counts only from its date: as of an earlier day the remains
+# were still unidentified. (Confirmed remains always have identified_on: a constraint.)
+IDENTIFIED_BY_THEN = dated("r.identified_on")
+_CONFIRMED = literal(Identification.CONFIRMED)
+_PRESUMPTIVE = literal(Identification.PRESUMPTIVE)
+CONFIRMED = f"(r.identification = {_CONFIRMED} AND {IDENTIFIED_BY_THEN})"
+PRESUMPTIVE = (
+    f"(r.identification = {_PRESUMPTIVE} AND (r.identified_on IS NULL OR {IDENTIFIED_BY_THEN}))"
+)
+
+
+# One pass over the remains, counted per handover; everything about handovers derives from it:
+# the returned counts, the count mismatches, the comparison with the latest official "remains
+# returned", and the timeline (one point per date on which any series moved, each series
+# carried forward from its last value: the count() window numbers each run of dates since a
+# value was last stated). Dates inside the JSON columns come back as ISO strings.
+HANDOVERS = f"""
+    WITH h AS ({HANDOVERS_IN_SCOPE}),
+    per_handover AS (
+        SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count,
+               count(r.id) AS n,
+               count(r.id) FILTER (WHERE {CONFIRMED}) AS confirmed,
+               count(r.id) FILTER (WHERE {PRESUMPTIVE}) AS presumptive,
+               count(r.id) FILTER (WHERE r.condition = {COMPLETE} AND NOT {CONFIRMED})
+                   AS unconfirmed_complete
+        FROM h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
+        GROUP BY h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count
+    ),
+    counts AS (
+        SELECT conflict_id, party_id,
+               count(*) FILTER (WHERE state = {VERIFIED}) AS handovers,
+               sum(reported_count) FILTER (WHERE state = {VERIFIED}) AS reported,
+               count(*) FILTER (WHERE state = {DRAFT}) AS pending_handovers,
+               sum(n) FILTER (WHERE state = {VERIFIED}) AS received,
+               sum(presumptive) FILTER (WHERE state = {VERIFIED}) AS presumptive,
+               sum(n - confirmed - presumptive) FILTER (WHERE state = {VERIFIED}) AS unidentified,
+               sum(unconfirmed_complete) FILTER (WHERE state = {VERIFIED})
+                   AS unconfirmed_complete,
+               sum(n) FILTER (WHERE state = {DRAFT}) AS pending,
+               json_agg(json_build_object(
+                   'handover', id, 'date', date, 'reported', reported_count, 'received', n
+               ) ORDER BY date, id) FILTER (WHERE state = {VERIFIED} AND n <> reported_count)
+                   AS count_mismatches
+        FROM per_handover GROUP BY conflict_id, party_id
+    ),
+    total AS ({official_series(FigureCategory.KILLED_OR_MISSING)}),
+    returned AS ({official_series(FigureCategory.REMAINS_RETURNED)}),
+    received AS (
+        SELECT conflict_id, party_id, date, sum(n) AS n
+        FROM per_handover WHERE state = {VERIFIED}
+        GROUP BY conflict_id, party_id, date
+    ),
+    dates AS (
+        SELECT conflict_id, party_id, date FROM total
+        UNION SELECT conflict_id, party_id, date FROM returned
+        UNION SELECT conflict_id, party_id, date FROM received
+    ),
+    runs AS (
+        SELECT d.conflict_id, d.party_id, d.date, total.value AS total,
+               returned.value AS returned, coalesce(received.n, 0) AS n,
+               count(total.value) OVER by_date AS total_run,
+               count(returned.value) OVER by_date AS returned_run
+        FROM dates d
+        LEFT JOIN total USING (conflict_id, party_id, date)
+        LEFT JOIN returned USING (conflict_id, party_id, date)
+        LEFT JOIN received USING (conflict_id, party_id, date)
+        WINDOW by_date AS (PARTITION BY d.conflict_id, d.party_id ORDER BY d.date)
+    ),
+    points AS (
+        SELECT conflict_id, party_id, date,
+               max(total) OVER (PARTITION BY conflict_id, party_id, total_run) AS official_total,
+               max(returned) OVER (PARTITION BY conflict_id, party_id, returned_run)
+                   AS official_returned,
+               sum(n) OVER (PARTITION BY conflict_id, party_id ORDER BY date) AS received
+        FROM runs
+    ),
+    timeline AS (
+        SELECT conflict_id, party_id,
+               json_agg(json_build_object(
+                   'date', date, 'official_total', official_total,
+                   'official_returned', official_returned, 'received', received::bigint
+               ) ORDER BY date) AS timeline
+        FROM points GROUP BY conflict_id, party_id
+    ),
+    latest_returned AS (
+        SELECT DISTINCT ON (conflict_id, party_id) *
+        FROM returned ORDER BY conflict_id, party_id, date DESC
+    ),
+    received_by_latest_returned AS (
+        SELECT l.conflict_id, l.party_id, coalesce(sum(p.n), 0) AS n
+        FROM latest_returned l
+        LEFT JOIN per_handover p
+            ON (p.conflict_id, p.party_id) = (l.conflict_id, l.party_id)
+            AND p.state = {VERIFIED} AND p.date <= l.date
+        GROUP BY l.conflict_id, l.party_id
+    ),
+    ledgers AS (
+        SELECT conflict_id, party_id FROM counts
+        UNION SELECT conflict_id, party_id FROM timeline
+    )
+    SELECT k.conflict_id, k.party_id,
+           coalesce(c.handovers, 0) AS handovers,
+           coalesce(c.reported, 0)::bigint AS reported,
+           coalesce(c.pending_handovers, 0) AS pending_handovers,
+           coalesce(c.received, 0)::bigint AS received,
+           coalesce(c.presumptive, 0)::bigint AS presumptive,
+           coalesce(c.unidentified, 0)::bigint AS unidentified,
+           coalesce(c.unconfirmed_complete, 0)::bigint AS unconfirmed_complete,
+           coalesce(c.pending, 0)::bigint AS pending,
+           coalesce(c.count_mismatches, '[]') AS count_mismatches,
+           l.value AS official_returned, l.date AS official_returned_as_of,
+           l.statement AS official_returned_statement, l.source AS official_returned_source,
+           rl.n::bigint AS received_by_official_returned,
+           coalesce(t.timeline, '[]') AS timeline
+    FROM ledgers k
+    LEFT JOIN timeline t USING (conflict_id, party_id)
+    LEFT JOIN counts c USING (conflict_id, party_id)
+    LEFT JOIN latest_returned l USING (conflict_id, party_id)
+    LEFT JOIN received_by_latest_returned rl USING (conflict_id, party_id)
+"""

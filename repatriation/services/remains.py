@@ -1,0 +1,141 @@
+"""Writes to remains: numbering and checking a batch's rows, and identifying remains."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from casualties.choices import STATUS_MOVES, PersonStatus
+from casualties.models import Person
+from casualties.services import person_change_status
+from core.rows import row_errors
+from repatriation.choices import Identification
+from repatriation.models import Handover, Remains
+
+ROWS = "remains"
+DUPLICATE_CASE_NUMBER = _("Case number %(case)s appears more than once in this batch.")
+CASE_NUMBER_TAKEN = _("Case number %(case)s is already used by other remains.")
+WRONG_PARTY = _("%(person)s belongs to %(party)s, but these remains were handed to %(to)s.")
+
+CASE_SEQUENCE_WIDTH = 3
+
+
+def _next_case_sequence(date: datetime.date, given: list[str]) -> int:
+    """The next free sequence for case numbers ``<date>/<seq>``, under a per-date lock.
+
+    Numbers typed into the same batch count as used, so an auto-assigned one never collides.
+    """
+    prefix = f"{date.isoformat()}/"
+    pattern = rf"^{re.escape(prefix)}\d+$"
+    with connection.cursor() as cursor:
+        # Two batches of the same date entered at once must not draw the same numbers.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-number:{prefix}"])
+        cursor.execute(
+            "SELECT COALESCE(MAX(split_part(case_number, '/', 2)::int), 0) "
+            "FROM repatriation_remains WHERE case_number ~ %s",
+            [pattern],
+        )
+        used = cursor.fetchone()[0]
+    typed = [int(case.rsplit("/", 1)[1]) for case in given if re.match(pattern, case)]
+    return max([used, *typed]) + 1
+
+
+def build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
+    """Validate every row, collecting all errors so each shows beside its row and field
+    (keyed ``remains[3].case_number``, see ``core.rows``)."""
+    errors: dict[str, list] = {}
+    given = [row.get("case_number", "").strip() for row in rows]
+    taken = set(
+        Remains.objects.filter(case_number__in=[c for c in given if c]).values_list(
+            "case_number", flat=True
+        )
+    )
+    seen: set[str] = set()
+    next_seq = _next_case_sequence(handover.date, given) if not all(given) else None
+    built = []
+    for index, row in enumerate(rows):
+        found: dict[str, list] = {}
+        remains = Remains(handover=handover, **{**row, "case_number": given[index]})
+        case = remains.case_number
+        if case in taken:
+            found["case_number"] = [str(CASE_NUMBER_TAKEN % {"case": case})]
+        elif case in seen:
+            found["case_number"] = [str(DUPLICATE_CASE_NUMBER % {"case": case})]
+        elif case:
+            seen.add(case)
+        else:
+            remains.case_number = f"{handover.date.isoformat()}/{next_seq:0{CASE_SEQUENCE_WIDTH}d}"
+            next_seq += 1
+        try:
+            # Uniqueness was checked above for the whole batch in one query.
+            remains.full_clean(exclude=["handover"], validate_unique=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                found.setdefault(field, []).extend(messages)
+        party_error = remains.person and wrong_party_message(remains.person, handover.to_party)
+        if party_error:
+            found.setdefault("person", []).append(str(party_error))
+        errors.update(row_errors(ROWS, index, found))
+        built.append(remains)
+    if errors:
+        raise ValidationError(errors)
+    return built
+
+
+def wrong_party_message(person: Person, to_party) -> str | None:
+    """Why ``person``'s remains cannot be logged in a handover to ``to_party``, or None."""
+    if person.party_id == to_party.pk:
+        return None
+    return WRONG_PARTY % {"person": person, "party": person.party.code, "to": to_party.code}
+
+
+@transaction.atomic
+def remains_identify(
+    *,
+    remains: Remains,
+    person: Person | None,
+    identification: str,
+    method: str = "",
+    identified_on: datetime.date | None = None,
+    user=None,
+) -> Remains:
+    """Record who remains were identified as. Confirmed remains make the person killed."""
+    locked = Remains.objects.select_for_update().select_related("handover").get(pk=remains.pk)
+    locked.person = person
+    locked.identification = identification
+    locked.method = method
+    locked.identified_on = identified_on
+    locked.full_clean()
+    party_error = person and wrong_party_message(person, locked.handover.to_party)
+    if party_error:
+        raise ValidationError({"person": party_error})
+    locked.save()
+    if identification == Identification.CONFIRMED:
+        record_death(remains=locked, user=user)
+    return locked
+
+
+def record_death(*, remains: Remains, user) -> None:
+    """Confirmed remains make their person ``killed``, dated the identification.
+
+    Only where the lifecycle allows it: a person recorded as released or found alive keeps
+    that status, and the ledger reports the contradiction instead of the code hiding it.
+    """
+    person = remains.person
+    person.refresh_from_db(fields=["status", "status_date"])
+    if PersonStatus.KILLED not in STATUS_MOVES[person.status]:
+        return
+    person_change_status(
+        person=person,
+        status=PersonStatus.KILLED,
+        effective_date=max(remains.identified_on, person.status_date),
+        user=user,
+        source_note=_("Remains %(case)s confirmed (%(method)s) on %(date)s.")
+        % {
+            "case": remains.case_number,
+            "method": remains.get_method_display() or _("method not given"),
+            "date": remains.identified_on.isoformat(),
+        },
+    )

@@ -22,7 +22,6 @@ setup: $(VENV)/.installed
 
 migrate: setup
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(DEV) $(BIN)/python manage.py seed_demo

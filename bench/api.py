@@ -128,7 +128,6 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
     manage("migrate", "--noinput", "-v0")
-    manage("createcachetable")
     if args.generate or not has_synthetic_data():
         manage("generate_data", "--replace", "--force")
 

@@ -69,6 +69,7 @@ def app_env(socket_dir: str) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
+        "DEMO_APP": "1",  # seed_demo
         "SECRET_KEY": "outage-drill-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
@@ -84,7 +85,6 @@ import io, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
-call_command("createcachetable")
 call_command("seed_demo", force=True, stdout=io.StringIO())
 token = io.StringIO()
 call_command("issue_token", "clerk", stdout=token, stderr=io.StringIO())

@@ -30,3 +30,10 @@ def journalist(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: from its first test to the end of the session Playwright keeps an
+    event loop running in this thread, and code that starts its own (procrastinate's worker,
+    ``async_to_sync``) cannot run after it."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
 
 from accounts import otp
+from core.clients import client_address
 from core.tiers import is_staff
 
 LOCKED_OUT_STATUS = 429
@@ -29,18 +30,11 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def client_ip(request) -> str | None:
-    """The client's address: ``REMOTE_ADDR``, or behind ``LOGIN_NUM_PROXIES`` reverse proxies
-    the address the outermost of them saw, read from X-Forwarded-For.
-
-    Entries further left were written by the client itself and could be anything, so they are
-    never trusted: otherwise a guesser would get a fresh lockout counter with every request.
-    """
-    proxies = settings.LOGIN_NUM_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-    if proxies <= 0 or not addresses:
-        return request.META.get("REMOTE_ADDR")
-    return addresses[-min(proxies, len(addresses))]
+    """The client's address by the API throttle's rule (``core.clients``): ``REMOTE_ADDR``, or
+    behind ``LOGIN_NUM_PROXIES`` reverse proxies the address the outermost of them saw.
+    Otherwise a guesser writing X-Forwarded-For would get a fresh lockout counter with every
+    request."""
+    return client_address(request, settings.LOGIN_NUM_PROXIES)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -13,7 +13,9 @@ Then it prints the counts and checks, exiting 1 if any fails:
 - every answer is 2xx or 503, and each 503 is the API's JSON error, with no traceback;
 - every handover answered 2xx is in the database with all its remains; none whose request
   failed is there, and no handover has only part of its remains;
-- requests succeed again after the restart (the time to the first 2xx is printed).
+- requests succeed again after the restart (the time to the first 2xx is printed);
+- 20 requests sent one after another while the database is down (API reads, a write,
+  ``/healthz``) each get their 503 within ``LATENCY_LIMIT`` (1 s); the latencies are printed.
 The instance is stopped and its data deleted at the end, whatever happened.
 """
 
@@ -46,6 +48,8 @@ REMAINS_PER_HANDOVER = 3
 # API reads only: a page needs collectstatic's manifest with DEBUG off, which is not this
 # script's business (the plain 503 page is covered by tests/core/test_database_unavailable.py).
 READ_URLS = ("/api/v1/ledger/sept-2022/ARM/", "/api/v1/handovers/?page_size=5")
+PROBES = 20
+LATENCY_LIMIT = 1.0
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Drill:
     answers: list[Answer] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
+    probes: list[tuple[str, int | None, float]] = field(default_factory=list)
 
 
 # --- the load -----------------------------------------------------------------------------
@@ -148,6 +153,21 @@ def read_once(drill: Drill, url: str) -> Answer:
     return answer
 
 
+def probe_outage(drill: Drill) -> None:
+    """PROBES requests one after another with the database down: (what, status, seconds)."""
+    for turn in range(PROBES):
+        started = time.monotonic()
+        if turn % 4 == 3:
+            what, status = "write", write_once(drill).status
+        elif turn % 4 == 2:
+            what = "/healthz"
+            status = send(urllib.request.Request(drill.base + what))[0]
+        else:
+            what = READ_URLS[turn % 2]
+            status = read_once(drill, what).status
+        drill.probes.append((what, status, time.monotonic() - started))
+
+
 def worker(drill: Drill, kind: str) -> None:
     turn = 0
     while time.monotonic() < drill.stop_at:
@@ -173,7 +193,9 @@ def run_load(drill: Drill, args, socket_dir: str) -> dict:
         time.sleep(args.before)
         stopped = time.monotonic()
         pg_ctl("-w", "-m", "fast", "stop")
-        time.sleep(args.outage)
+        time.sleep(1)  # the workers' pools have found out
+        probe_outage(drill)
+        time.sleep(max(0.0, args.outage - (time.monotonic() - stopped)))
         restarted = time.monotonic()
         restart(socket_dir)
         up = time.monotonic()
@@ -224,6 +246,12 @@ def check(drill: Drill, stored: dict, times: dict) -> list[tuple[str, bool, str]
         ("no failed request left a handover", not ghosts, f"{len(ghosts)} found"),
         ("no handover is half-written", not partial, f"{len(partial)} found"),
         ("requests succeed again after the restart", first_ok is not None, recovered),
+        (
+            f"{PROBES} requests with the database down each get a 503 within {LATENCY_LIMIT:.0f} s",
+            len(drill.probes) == PROBES
+            and all(s == 503 and t <= LATENCY_LIMIT for _w, s, t in drill.probes),
+            f"slowest {max((t for _w, _s, t in drill.probes), default=0):.2f} s",
+        ),
     ]
 
 
@@ -245,6 +273,22 @@ def report(drill: Drill, args, times: dict, checks: list) -> None:
     late = [a for a in answers if a.started >= times["up"] and a.status not in (200, 201)]
     print(f"  sent after the restart and failed: {len(late)}")
     print(f"  restart took {times['up'] - times['restarted']:.2f} s")
+    latencies = sorted(t for _w, _s, t in drill.probes)
+    if latencies:
+        print(
+            f"  503 latency, {len(latencies)} probes with the database down: "
+            f"median {latencies[len(latencies) // 2]:.3f} s, slowest {latencies[-1]:.3f} s"
+        )
+        for what, status, seconds in drill.probes:
+            print(f"    {what:34s} {status}  {seconds:.3f} s")
+    outage_503 = sorted(
+        a.finished - a.started for a in answers if a.status == 503 and a.kind in ("read", "write")
+    )
+    if outage_503:
+        print(
+            f"  every 503 of the load ({len(outage_503)}): "
+            f"median {outage_503[len(outage_503) // 2]:.3f} s, slowest {outage_503[-1]:.3f} s"
+        )
     for label, passed, detail in checks:
         print(f"  [{'ok' if passed else 'FAIL'}] {label} ({detail})")
 

@@ -21,15 +21,16 @@ MERGE_ALIAS_NOTE = _("Name of merged record #%(id)s")
 FILLED_FIELDS = ("rank", "unit", "home_region", *Person.RESTRICTED_FIELDS)
 
 
-def kept_person_id(merged_id) -> int | None:
-    """The id a merged record's id now stands for, or None if it was never merged."""
+def kept_person_id(merged_id, *, public: bool) -> int | None:
+    """The id a merged record's id now stands for, or None if it was never merged. For the
+    public (``public``) only when both records' names are public (DESIGN §3 Merge): the old id
+    of a hidden record is then unknown, as if it never existed."""
     if not str(merged_id).isdigit() or int(merged_id) > 2**63 - 1:
         return None
-    return (
-        PersonMerge.objects.filter(merged_id=int(merged_id))
-        .values_list("person_id", flat=True)
-        .first()
-    )
+    merges = PersonMerge.objects.filter(merged_id=int(merged_id))
+    if public:
+        merges = merges.publicly_redirected()
+    return merges.values_list("person_id", flat=True).first()
 
 
 def person_merge_errors(*, keep: Person, drop: Person, reason: str) -> dict:
@@ -49,11 +50,15 @@ def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
     """Make ``drop`` part of ``keep`` and delete it; its id then redirects to ``keep``.
 
     Status history, remains, releases and aliases move to ``keep``; ``drop``'s names become
-    aliases; ``keep``'s blank fields are filled from ``drop``; ``keep``'s current status is
-    recomputed from the merged history. The audit trail names ``user`` for every row changed.
+    aliases, public only when both records' names are (a hidden name never becomes a public
+    alias, and ``drop``'s aliases are hidden with it); ``keep``'s blank fields are filled from
+    ``drop``; ``keep``'s current status is recomputed from the merged history. The audit
+    trail names ``user`` for every row changed.
     """
     keep, drop = _lock_pair(keep=keep, drop=drop, reason=reason)
     with pghistory.context(user=getattr(user, "pk", None), merged_person=drop.pk):
+        if not drop.name_public:
+            drop.aliases.filter(public=True).update(public=False)
         _move_records(keep=keep, drop=drop)
         _add_names_as_aliases(keep=keep, drop=drop, user=user)
         _fill_blanks(keep=keep, drop=drop)
@@ -63,6 +68,7 @@ def person_merge(*, keep: Person, drop: Person, user, reason: str) -> Person:
             merged_id=drop.pk,
             person=keep,
             merged_name=drop.full_name,
+            merged_name_public=drop.name_public,
             reason=reason.strip(),
             merged_by=user,
         )
@@ -128,12 +134,18 @@ def _unique_partners(model, name: str) -> list[list[str]]:
 
 
 def _add_names_as_aliases(*, keep: Person, drop: Person, user) -> None:
-    """Each of ``drop``'s spellings that ``keep`` is not already found by becomes an alias."""
+    """Each of ``drop``'s spellings that ``keep`` is not already found by becomes an alias,
+    public only when both names are: staff search finds a hidden one, the public's does not."""
     known = set(keep.aliases.values_list("search_key", flat=True))
     known |= {search_key(keep.full_name), search_key(keep.name_latin)}
+    public = keep.name_public and drop.name_public
     for name in (drop.full_name, drop.name_latin):
         alias = PersonAlias(
-            person=keep, name=name, note=MERGE_ALIAS_NOTE % {"id": drop.pk}, created_by=user
+            person=keep,
+            name=name,
+            note=MERGE_ALIAS_NOTE % {"id": drop.pk},
+            public=public,
+            created_by=user,
         )
         alias.refresh_search_key()
         if alias.search_key and alias.search_key not in known:

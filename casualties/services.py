@@ -241,15 +241,26 @@ def statement_update(
 ALIAS_NO_LETTERS = _("Enter a spelling with at least one letter.")
 ALIAS_DUPLICATE = _("This person already has this spelling.")
 ALIAS_IS_NAME = _("This spelling already finds the person by their own name.")
+ALIAS_PUBLIC_NEEDS_PUBLIC_NAME = _(
+    "Only a spelling of a name that may be published can be public: this person's name is not."
+)
 
 
 @transaction.atomic
-def person_alias_add(*, person: Person, name: str, note: str = "", user=None) -> PersonAlias:
-    """Record another spelling of a person's name, so a search for it finds them.
+def person_alias_add(
+    *, person: Person, name: str, note: str = "", public: bool = False, user=None
+) -> PersonAlias:
+    """Record another spelling of a person's name, so a search for it finds them; a
+    ``public`` one the public search too.
 
     Spellings are compared by search key: "Hovhannisyan" and "HOVHANNISYAN" are one spelling.
+    A public alias only of a public name (DESIGN §3): the rule spans two tables, so no database
+    constraint can hold it; it is checked here on the locked person, and the public search also
+    requires the person's name to be public.
     """
-    alias = PersonAlias(person=person, name=name.strip(), note=note.strip(), created_by=user)
+    alias = PersonAlias(
+        person=person, name=name.strip(), note=note.strip(), public=public, created_by=user
+    )
     alias.refresh_search_key()
     if not any(char.isalnum() for char in alias.search_key):
         raise ValidationError({"name": ALIAS_NO_LETTERS})
@@ -257,7 +268,9 @@ def person_alias_add(*, person: Person, name: str, note: str = "", user=None) ->
         raise ValidationError({"name": ALIAS_IS_NAME})
     # Lock the person: two clerks adding the same spelling at once queue here, and the
     # second gets the message instead of the unique constraint's IntegrityError.
-    Person.objects.select_for_update().only("pk").get(pk=person.pk)
+    locked = Person.objects.select_for_update().only("pk", "name_public").get(pk=person.pk)
+    if public and not locked.name_public:
+        raise ValidationError({"public": ALIAS_PUBLIC_NEEDS_PUBLIC_NAME})
     if PersonAlias.objects.filter(person=person, search_key=alias.search_key).exists():
         raise ValidationError({"name": ALIAS_DUPLICATE})
     alias.full_clean(exclude={"search_key"})

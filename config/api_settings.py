@@ -4,6 +4,11 @@
 import datetime
 import os
 
+# Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For, so each client is
+# throttled on its own address rather than the proxy's. 0 (the default): the header is never
+# read, as anyone can write it (core/clients.py).
+API_NUM_PROXIES = int(os.environ.get("API_NUM_PROXIES", "0"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
@@ -16,9 +21,7 @@ REST_FRAMEWORK = {
         "journalist": os.environ.get("API_THROTTLE_JOURNALIST", "1200/minute"),
         "staff": os.environ.get("API_THROTTLE_STAFF", "2400/minute"),
     },
-    # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For, so each
-    # client is throttled on its own address rather than the proxy's.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if "API_NUM_PROXIES" in os.environ else None,
+    "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -30,6 +33,12 @@ REST_FRAMEWORK = {
         "core.api.csv.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON parser, refusing what would break the stack or the database (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -47,7 +47,7 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
 # Behind a reverse proxy every request comes from the proxy's address: the client's is read
-# from X-Forwarded-For instead, trusting only the entries the LOGIN_NUM_PROXIES proxies added
-# (the same rule as the API's throttling, whose API_NUM_PROXIES is the default).
+# from X-Forwarded-For instead, trusting only the entries the LOGIN_NUM_PROXIES proxies added:
+# the API's throttling rule (core/clients.py), whose API_NUM_PROXIES is the default.
 AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
 LOGIN_NUM_PROXIES = int(os.environ.get("LOGIN_NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))

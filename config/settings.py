@@ -113,11 +113,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.HostileInputMiddleware",  # a NUL or over-long value in a URL: 400/404
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateAnswersMiddleware",  # staff and admin answers: private, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, to say why a login ended; then who verified the session (django-otp).
     "accounts.sessions.SessionExpiryMiddleware",
@@ -157,9 +159,11 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not.
 DATABASES["default"].setdefault("OPTIONS", {})
 if env_bool("DATABASE_POOL", default=True):
-    # A short timeout: with the database down a request fails fast (503) instead of
-    # queueing for psycopg_pool's default 30 seconds.
-    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 10, "timeout": 5}
+    # A short checkout timeout (DATABASE_POOL_TIMEOUT): with the database down a request answers
+    # 503 within a second; a sync worker uses one connection at a time, so a healthy pool never
+    # makes it wait that long.
+    timeout = float(os.environ.get("DATABASE_POOL_TIMEOUT", "0.25"))
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 10, "timeout": timeout}
     # The pool checks a connection before lending it (one empty round trip): after a database
     # restart the dead connections it holds are replaced instead of failing one request each.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -195,7 +199,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from (STATIC_ROOT; staticfiles/ by default).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -272,7 +277,12 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 
 # The REST API: DRF, tokens and the OpenAPI schema.
-from config.api_settings import REST_FRAMEWORK, REST_KNOX, SPECTACULAR_SETTINGS  # noqa: E402, F401
+from config.api_settings import (  # noqa: E402, F401
+    API_NUM_PROXIES,
+    REST_FRAMEWORK,
+    REST_KNOX,
+    SPECTACULAR_SETTINGS,
+)
 
 LOGGING = {
     "version": 1,

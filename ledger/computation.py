@@ -36,6 +36,7 @@ RETURNED_COUNTS = (
 EMPTY_HANDOVERS = {
     **dict.fromkeys(RETURNED_COUNTS, 0),
     "count_mismatches": [],
+    "corrections": [],
     "official_returned": None,
     "timeline": [],
 }
@@ -142,6 +143,7 @@ class _Evidence:
         found += [d.figure_decreased(row) for row in self.decreased.get(key, [])]
         found += [d.identified_alive_conflict(row) for row in confirmed["alive"]]
         found += [d.duplicate_complete_remains(row) for row in confirmed["duplicates"]]
+        found += [d.corrected_after_verification(row) for row in handovers["corrections"]]
         return found
 
 

@@ -14,6 +14,7 @@ REGISTRY_EXCEEDS_OFFICIAL_TOTAL = "registry_exceeds_official_total"
 FIGURE_DECREASED = "figure_decreased"
 IDENTIFIED_ALIVE_CONFLICT = "identified_alive_conflict"
 DUPLICATE_COMPLETE_REMAINS = "duplicate_complete_remains"
+CORRECTED_AFTER_VERIFICATION = "corrected_after_verification"
 
 CODES = (
     HANDOVER_COUNT_MISMATCH,
@@ -23,6 +24,7 @@ CODES = (
     FIGURE_DECREASED,
     IDENTIFIED_ALIVE_CONFLICT,
     DUPLICATE_COMPLETE_REMAINS,
+    CORRECTED_AFTER_VERIFICATION,
 )
 
 
@@ -134,4 +136,24 @@ def duplicate_complete_remains(row: dict) -> dict:
         % words,
         "person": row["person"],
         "case_numbers": row["case_numbers"],
+    }
+
+
+def corrected_after_verification(row: dict) -> dict:
+    """An admin's correction of a verified handover, with the reason they gave (DESIGN §4).
+    ``row`` comes from SQL as JSON: its dates are ISO strings."""
+    date = datetime.date.fromisoformat(row["date"])
+    corrected_at = datetime.datetime.fromisoformat(row["corrected_at"])
+    words = {"date": date, "when": corrected_at.date(), "reason": row["reason"]}
+    return {
+        "code": CORRECTED_AFTER_VERIFICATION,
+        "message": _(
+            "The handover of %(date)s was corrected by an administrator on %(when)s, after it "
+            "had been verified: “%(reason)s”."
+        )
+        % words,
+        "handover": row["handover"],
+        "date": date,
+        "corrected_at": corrected_at,
+        "reason": row["reason"],
     }

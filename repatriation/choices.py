@@ -8,8 +8,19 @@ class HandoverKind(models.TextChoices):
 
 
 class HandoverState(models.TextChoices):
+    """draft → sent back → draft (resubmitted) → verified (DESIGN §5)."""
+
     DRAFT = "draft", _("Draft")
+    SENT_BACK = "sent_back", _("Sent back")
     VERIFIED = "verified", _("Verified")
+
+
+class RevisionKind(models.TextChoices):
+    """Why a handover was changed after it was entered."""
+
+    EDIT = "edit", _("Edit of a draft")
+    RESUBMISSION = "resubmission", _("Resubmission after a send-back")
+    CORRECTION = "correction", _("Correction after verification")
 
 
 class RemainsCondition(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.models import Person
 from casualties.search.names import persons_named
-from casualties.selectors import person_number
+from casualties.selectors import person_label, person_number
 from core.rows import place_errors, row_key
 from repatriation.choices import Identification, IdentificationMethod, RemainsCondition
 from repatriation.models import Handover, Remains
@@ -81,6 +81,8 @@ class RemainsRowForm(forms.Form):
     handover's date and receiving party), so nothing is checked twice per row.
     """
 
+    # The row of the handover being changed (its edit page); blank for a new row.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     case_number = forms.CharField(
         label=_label("case_number"), max_length=40, required=False, strip=True
     )
@@ -114,8 +116,11 @@ class RemainsRowForm(forms.Form):
     notes = forms.CharField(label=_label("notes"), required=False)
 
     def values(self, person: Person | None) -> dict:
-        """This row as ``handover_create`` takes it."""
-        return {**{name: self.cleaned_data[name] for name in ROW_VALUES}, "person": person}
+        """This row as ``handover_create`` (or ``handover_revise``, with its id) takes it."""
+        values = {**{name: self.cleaned_data[name] for name in ROW_VALUES}, "person": person}
+        if self.cleaned_data.get("id"):
+            values["id"] = self.cleaned_data["id"]
+        return values
 
 
 class BaseRemainsFormSet(forms.BaseFormSet):
@@ -153,6 +158,18 @@ def row_initial(formset: BaseRemainsFormSet) -> list[dict]:
         {name: form[name].value() for name in RemainsRowForm.base_fields}
         for form in formset.forms
         if not form[DELETION_FIELD_NAME].value()
+    ]
+
+
+def rows_of(handover: Handover) -> list[dict]:
+    """A handover's rows as the batch form shows them, to be changed (its edit page)."""
+    return [
+        {
+            "id": remains.pk,
+            **{name: getattr(remains, name) for name in ROW_VALUES},
+            "person": person_label(remains.person) if remains.person else "",
+        }
+        for remains in handover.remains.all()
     ]
 
 
@@ -228,9 +245,36 @@ def error_summary(header, rows: BaseRemainsFormSet) -> list[dict]:
     return summary
 
 
+HEADER_FIELDS = HandoverHeaderForm._meta.fields
+
+
 class SendBackForm(forms.Form):
     review_comment = forms.CharField(
         label=_("What needs correcting"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+
+
+class VerifyForm(forms.Form):
+    """The verifier confirms, with the counts in front of them, that they checked every row.
+    ``seen`` is what the page showed: if the draft changed meanwhile, it is shown again."""
+
+    checked = forms.BooleanField(required=True)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, checks: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = checks["fingerprint"]
+        self.fields["checked"].label = CHECKED_LABEL % {
+            "logged": checks["logged"],
+            "announced": checks["announced"],
+            "deaths": len(checks["deaths"]),
+            "releases": len(checks["releases"]),
+        }
+
+
+CHECKED_LABEL = _(
+    "I checked every row against the source: %(logged)s logged of %(announced)s announced; "
+    "verifying records %(deaths)s deaths and %(releases)s releases."
+)

@@ -1,13 +1,14 @@
-"""Reads of agreements that the staff pages and the ledger share: how much of each deal has
-arrived."""
+"""Reads the staff pages and the ledger share: how much of each agreement has arrived, and
+what a verifier checks before verifying a handover."""
 
 import datetime
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
+from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Conflict, Party
-from repatriation.choices import HandoverKind, HandoverState
+from repatriation.choices import HandoverKind, HandoverState, Identification, RevisionKind
 from repatriation.models import Agreement, Handover
 
 
@@ -70,3 +71,41 @@ def agreement_tranches(agreement: Agreement) -> QuerySet[Handover]:
         )
         .order_by("date", "id")
     )
+
+
+def review_checks(handover: Handover) -> dict:
+    """What a verifier checks before verifying (DESIGN §5), from a handover read with
+    ``for_staff_page``: the count announced against the count logged, the rows changed since
+    the last send-back, and the deaths and releases verifying will record on persons.
+    ``fingerprint`` names this state of the draft, so a form shown before a change is refused.
+    """
+    remains = list(handover.remains.all())
+    released = list(handover.released_persons.all())
+    logged = len(released) if handover.kind == HandoverKind.PRISONERS else len(remains)
+    since = handover.revisions.exclude(kind=RevisionKind.CORRECTION)
+    if handover.sent_back_at is not None:
+        since = since.filter(revised_at__gt=handover.sent_back_at)
+    revisions = list(since.select_related("revised_by"))
+    changed_rows = set()
+    for revision in revisions:
+        changed_rows.update(revision.changes.get("added", []))
+        changed_rows.update(revision.changes.get("changed", []))
+    confirmed = [
+        item for item in remains if item.identification == Identification.CONFIRMED and item.person
+    ]
+    deaths = [item for item in confirmed if PersonStatus.KILLED in STATUS_MOVES[item.person.status]]
+    releases = [p for p in released if PersonStatus.RELEASED in STATUS_MOVES[p.status]]
+    last = handover.revisions.order_by("-revised_at", "-id").values_list("id", flat=True).first()
+    return {
+        "announced": handover.reported_count,
+        "logged": logged,
+        "count_matches": logged == handover.reported_count,
+        "revisions": revisions,
+        "removed_rows": [case for r in revisions for case in r.changes.get("removed", [])],
+        "changed_rows": changed_rows,
+        "changed_fields": sorted({name for r in revisions for name in r.changes.get("fields", [])}),
+        "deaths": deaths,
+        "not_recorded": [item for item in confirmed if item not in deaths],
+        "releases": releases,
+        "fingerprint": f"{handover.pk}:{last or 0}:{logged}:{len(deaths)}:{len(releases)}",
+    }

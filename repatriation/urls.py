@@ -1,11 +1,12 @@
 from django.urls import path
 
-from repatriation.views import agreements, handovers
+from repatriation.views import agreements, batch, handovers
 
 urlpatterns = [
     path("handovers/", handovers.handover_list, name="handover_list"),
-    path("handovers/new/", handovers.handover_new, name="handover_new"),
+    path("handovers/new/", batch.handover_new, name="handover_new"),
     path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
+    path("handovers/<int:pk>/edit/", batch.handover_edit, name="handover_edit"),
     path("handovers/<int:pk>/verify/", handovers.handover_review, name="handover_verify"),
     path("agreements/", agreements.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),

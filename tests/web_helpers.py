@@ -1,6 +1,7 @@
-"""Building the batch form's POST body in tests."""
+"""Building the POST bodies of the batch form and the review page in tests."""
 
 import datetime
+import re
 
 DATE = datetime.date(2022, 9, 20)
 
@@ -30,3 +31,14 @@ def batch_post(setting, rows, **header):
         for name, value in {**defaults, **row}.items():
             data[f"remains-{index}-{name}"] = value
     return data
+
+
+def verify_url(handover):
+    return f"/handovers/{handover.pk}/verify/"
+
+
+def verify_form(client, handover) -> dict:
+    """What the verify form posts once its box is ticked, as shown on the review page."""
+    page = client.get(verify_url(handover)).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page)[1]
+    return {"action": "verify", "checked": "on", "seen": seen}

@@ -91,12 +91,13 @@ class PersonViewSet(ResourceViewSet):
     csv_name = "persons"
 
     def retrieve(self, request, *args, **kwargs):
-        """A merged record's id answers 302 to the record it was merged into, for everyone:
-        ids are public, and the redirect says nothing else about either record."""
+        """A merged record's id answers 302 to the record it was merged into: for staff
+        always, for the public only when both records' names are public; otherwise the old
+        id is 404, as if it never existed, so it ties no hidden record to a published name."""
         try:
             return super().retrieve(request, *args, **kwargs)
         except Http404:
-            kept = kept_person_id(kwargs.get("pk"))
+            kept = kept_person_id(kwargs.get("pk"), public=not is_staff(request.user))
             if kept is None:
                 raise
             return redirect(reverse("api:person-detail", kwargs={"pk": kept}))
@@ -144,7 +145,8 @@ class PersonViewSet(ResourceViewSet):
 
 class PersonMergeViewSet(ResourceViewSet):
     """Records merged into others, newest first: ``/persons/{merged_id}/`` now redirects to
-    ``person``. Read-only: merging is done on the staff page, where both records are shown."""
+    ``person``. Read-only: merging is done on the staff page, where both records are shown.
+    The public sees only merges of two public names, the ones it is redirected by."""
 
     http_method_names = ["get", "head", "options"]
     queryset = PersonMerge.objects.select_related("merged_by")
@@ -156,3 +158,7 @@ class PersonMergeViewSet(ResourceViewSet):
     ordering_fields = ["merged_at", "merged_id"]
     ordering = ["-merged_at", "-id"]
     csv_name = "person-merges"
+
+    def get_queryset(self):
+        merges = super().get_queryset()
+        return merges if is_staff(self.request.user) else merges.publicly_redirected()

@@ -7,25 +7,22 @@ from a worker thread on the caller's own connection, so one transaction holds th
 caller's Python checks the next rows on one core while PostgreSQL inserts on the other, and a
 rollback (a bad row found later, an error) still undoes every chunk.
 
-Per-row triggers cost more than the inserts they guard, so that statement skips them and
-does their work set-wise: it writes pghistory's insert events itself, under the context
-pghistory's own ``_pgh_attach_context()`` creates from the importing user, and the data
-version is advanced once at the end. Where the database role may set
-``session_replication_role`` (a superuser, or granted it), the statement runs in replica mode,
-which fires no trigger at all: the foreign keys' checks are then kept by locking the conflict,
-party and user rows first, as those checks would, and the persons' ids come from the same
-statement. Elsewhere pgtrigger's transaction-local ignore list skips the audit triggers and
-the foreign keys are checked row by row, at about a third of the speed.
+Per-row triggers cost more than the inserts they guard, so the import runs in the audit
+trail's bulk mode (``core.audit_trail.start_bulk_inserts``): the per-row insert-event and
+data-version triggers of the tables written step aside and statement-level triggers write the
+same events set-wise, under the importing user's context, chained like every other event, the
+data version advanced at commit. Nothing is switched off: no ``session_replication_role``, no
+``pgtrigger.ignore`` (the runtime role may use neither, DESIGN §7); every other trigger fires,
+the foreign keys' checks included.
 """
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-import pgtrigger
-from django.apps import apps
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 
 from casualties.importing.person_rows import COLUMNS
+from core.audit_trail import start_bulk_inserts, stop_bulk_inserts
 from core.db.bulk import prepare_bulk_writes
 
 STAGING = "person_import_staging"
@@ -42,40 +39,8 @@ PERSON_COLUMNS = """created_at, updated_at, conflict_id, party_id, full_name, na
     service_number, next_of_kin, contact, dna_reference, notes, search_key"""
 CHANGE_COLUMNS = """person_id, status, effective_date, source_note, is_correction, reason,
     recorded_by_id, recorded_at"""
-SKIPPED_TRIGGERS = ("insert_insert", "bump_data_version")
-# Triggers whose work the statement does too, so replica mode may skip them: the vocabulary
-# of name words (elsewhere they fire, once per statement, and add nothing new).
-DONE_TOO = ("add_name_words_insert",)
-WRITTEN = ("Person", "StatusChange", "PersonEvent", "StatusChangeEvent")
-# The foreign keys the statement writes, as (table, referenced table): replica mode skips
-# their checks, which the locks in ``_lock_referenced`` and the statement itself replace.
-CHECKED_KEYS = {
-    ("casualties_person", "casualties_conflict"),
-    ("casualties_person", "casualties_party"),
-    ("casualties_statuschange", "casualties_person"),
-    ("casualties_statuschange", "auth_user"),
-}
 CHUNK = 10_000
 SEARCH_KEY = COLUMNS.index("search_key")
-# Triggers that fire on INSERT into the written tables (tgtype bit 2), with the tables their
-# foreign-key checks point to.
-INSERT_TRIGGERS = """
-SELECT trigger.tgname, trigger.tgrelid::regclass::text, key.confrelid::regclass::text
-FROM pg_trigger AS trigger LEFT JOIN pg_constraint AS key ON key.oid = trigger.tgconstraint
-WHERE trigger.tgrelid = ANY(%s::regclass[]) AND trigger.tgtype & 4 <> 0
-"""
-
-
-def _event_insert(label: str, source: str) -> str:
-    """INSERT of one 'insert' audit event per row of ``source``, as pghistory's trigger would
-    write it; the columns come from the event model, so a new tracked field is carried too."""
-    event = apps.get_model("casualties", f"{label}Event")
-    columns = [f.column for f in event._meta.concrete_fields if not f.name.startswith("pgh_")]
-    names = [connection.ops.quote_name(column) for column in columns]
-    values = ", ".join(f"src.{name}" for name in names)
-    return f"""INSERT INTO {event._meta.db_table}
-        (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {", ".join(names)})
-        SELECT now(), 'insert', src.id, %(context)s, {values} FROM {source} AS src"""
 
 
 def _insert_statement() -> str:
@@ -95,68 +60,9 @@ WITH inserted AS (
 ), name_words AS (
     INSERT INTO casualties_nameword (word) SELECT unnest(%(words)s::text[])
     ON CONFLICT (word) DO NOTHING
-), person_events AS (
-    {_event_insert("Person", "inserted")}
-), change_events AS (
-    {_event_insert("StatusChange", "changes")}
 )
 SELECT count(*) FROM inserted
 """
-
-
-def _skipped_triggers() -> list[str]:
-    models = {apps.get_model("casualties", name) for name in ("Person", "StatusChange")}
-    found = [
-        trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered()
-        if model in models and trigger.name in SKIPPED_TRIGGERS
-    ]
-    # Skipping fewer would record events twice; more, or others, would lose some.
-    if len(found) != len(models) * len(SKIPPED_TRIGGERS):
-        raise RuntimeError(f"Unexpected audit triggers on persons: {found}")
-    return found
-
-
-def _check_replica_mode_skips_only_known_triggers(cursor, skipped: list[str]) -> None:
-    """Replica mode skips every trigger: refuse it if one exists whose work this module does
-    not do itself, so that a trigger added later cannot be silently bypassed by imports."""
-    person = apps.get_model("casualties", "Person")
-    done_too = [
-        trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered()
-        if model is person and trigger.name in DONE_TOO
-    ]
-    tables = [apps.get_model("casualties", name)._meta.db_table for name in WRITTEN]
-    cursor.execute(INSERT_TRIGGERS, [tables])
-    unknown = [
-        (name, table)
-        for name, table, referenced in cursor.fetchall()
-        if name not in [*skipped, *done_too] and (table, referenced) not in CHECKED_KEYS
-    ]
-    if unknown:
-        raise RuntimeError(f"Triggers the person import would skip unawares: {unknown}")
-
-
-def _use_replica_mode(cursor) -> bool:
-    """Switch the transaction to replica mode where this role may; False where it may not."""
-    try:
-        with transaction.atomic():
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        return False
-    return True
-
-
-def _lock_referenced(cursor, *, conflict_id: int, party_id: int, user_id: int | None) -> None:
-    # What each foreign-key check would do for every row, done once: these rows can then be
-    # neither deleted nor re-keyed until the import commits.
-    for table, key in (
-        ("casualties_conflict", conflict_id),
-        ("casualties_party", party_id),
-        ("auth_user", user_id),
-    ):
-        if key is not None:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [key])
 
 
 class RowLoader:
@@ -167,28 +73,14 @@ class RowLoader:
     def __init__(self, *, conflict_id: int, party_id: int, user_id: int | None, note: str):
         self.conflict_id = conflict_id
         prepare_bulk_writes()
-        skipped = _skipped_triggers()
         with connection.cursor() as cursor:
             cursor.execute(CREATE_STAGING)
-            self.replica = _use_replica_mode(cursor)
-            if self.replica:
-                _check_replica_mode_skips_only_known_triggers(cursor, skipped)
-                _lock_referenced(
-                    cursor, conflict_id=conflict_id, party_id=party_id, user_id=user_id
-                )
-            else:
-                cursor.execute(
-                    "SELECT set_config('pgtrigger.ignore', %s, true)",
-                    ["{" + ",".join(skipped) + "}"],
-                )
-            cursor.execute("SELECT _pgh_attach_context()")
-            context = cursor.fetchone()[0]
+            start_bulk_inserts(cursor)
         self.params = {
             "conflict": conflict_id,
             "party": party_id,
             "user": user_id,
             "note": note,
-            "context": context,
         }
         self.statement = _insert_statement()
         # The worker uses the very same database session, so it sees the staging table, the
@@ -235,15 +127,7 @@ class RowLoader:
         finally:
             self.worker.shutdown(wait=True, cancel_futures=True)
         with connection.cursor() as cursor:
-            if self.replica:
-                cursor.execute("SET LOCAL session_replication_role = origin")
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-            # An update that changes nothing records no audit event, but fires the
-            # data-version trigger skipped above: the import advances the version once.
-            cursor.execute(
-                "UPDATE casualties_conflict SET updated_at = updated_at WHERE id = %s",
-                [self.conflict_id],
-            )
+            stop_bulk_inserts(cursor)
             # Dropped at once rather than at commit, so a second import in one transaction works.
             cursor.execute(f"DROP TABLE {STAGING}")
         return created

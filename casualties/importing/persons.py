@@ -6,7 +6,6 @@ Clean rows are written while the rest are still being checked (``load``), in one
 under the importing user's audit context, which is rolled back when the file is refused.
 """
 
-import csv
 import io
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from casualties.importing.common import (
 from casualties.importing.load import CHUNK, RowLoader
 from casualties.importing.person_rows import FILE
 from casualties.models import Conflict, Party
+from core.api.csv import writer as csv_writer
 
 __all__ = ["FILE", "ImportResult", "PersonsResult", "persons_import"]
 
@@ -74,7 +74,8 @@ class _Collector:
         self.loader: RowLoader | None = None
         self.chunk: list[tuple] = []
         self.rejects = io.StringIO()
-        self.writer = csv.writer(self.rejects)
+        # Formula-escaped like every CSV the app writes: the cells are whatever the file held.
+        self.writer = csv_writer(self.rejects)
         self.writer.writerow([*header, "line", "reason"])
 
     @property

@@ -145,12 +145,15 @@ def _names_rank(matched: list[dict[str, float]]) -> tuple[Expression, bool]:
     return sum(terms[1:], terms[0]) / _score(len(terms)), True
 
 
-def _aliased(key: str) -> dict[int, float]:
+def _aliased(key: str, *, public: bool) -> dict[int, float]:
     """The persons an alias of whom matches ``key``, with the word similarity of ``key`` to
-    their closest such alias (to two decimals): one query on the alias index."""
+    their closest such alias (to two decimals): one query on the alias index. A ``public``
+    search reads only public aliases of public names."""
+    aliases = PersonAlias.objects.filter(_key_matches(key))
+    if public:
+        aliases = aliases.filter(public=True, person__name_public=True)
     found = (
-        PersonAlias.objects.filter(_key_matches(key))
-        .values("person_id")
+        aliases.values("person_id")
         .annotate(rank=Max(TrigramWordSimilarity(Value(key), "search_key")))
         .order_by()
     )
@@ -183,8 +186,9 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     common the name, where trigrams of the whole key would be rechecked against every
     person sharing a frequent trigram.
 
-    A ``public`` search sees only names that may be published, and aliases only of those, so
-    neither results, order nor counts tell the public anything about a hidden name.
+    A ``public`` search sees only names that may be published, and only the public aliases of
+    those (a merged hidden name is a hidden alias), so neither results, order nor counts tell
+    the public anything about a hidden name.
     """
     key = search_key(text)
     if not any(char.isalnum() for char in key):
@@ -197,7 +201,7 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     # The few persons an alias matches are read first (one query on the alias index), so
     # the search itself is one bitmap scan of the person table: words index OR primary key.
     # An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
-    aliased = _aliased(key)
+    aliased = _aliased(key, public=public)
     matches, rank, varies = Q(pk__in=[]), _score(0.0), False
     if all(matched):
         matches = _holding_words(matched, public=public)

@@ -32,6 +32,16 @@ class AliasForm(forms.Form):
         help_text=_("A spelling that search would not otherwise find, e.g. Оганесян."),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    public = forms.BooleanField(
+        label=_("Public: the public search finds the person by this spelling too"),
+        required=False,
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A public alias only of a public name (DESIGN §3): otherwise not even offered.
+        if not person.name_public:
+            del self.fields["public"]
 
 
 @staff_required
@@ -41,7 +51,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a spelling; on an error the person's page comes back with the message beside
     the field and nothing saved."""
     person = get_object_or_404(person_for_staff_page(), pk=pk)
-    form = AliasForm(request.POST)
+    form = AliasForm(request.POST, person=person)
     if form.is_valid():
         try:
             alias = person_alias_add(person=person, user=request.user, **form.cleaned_data)

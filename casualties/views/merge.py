@@ -32,6 +32,7 @@ from casualties.search.duplicates import (
     duplicate_candidates,
 )
 from casualties.search.transliteration import search_key
+from core.tiers import is_staff
 
 PAGE_SIZE = 50
 MERGED = _("Record #%(drop)s merged into this one.")
@@ -51,7 +52,7 @@ def follow_merges(view):
         try:
             return view(request, *args, pk=pk, **kwargs)
         except Http404:
-            kept = kept_person_id(pk)
+            kept = kept_person_id(pk, public=not is_staff(request.user))
             if kept is None:
                 raise
             url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "pk": kept})

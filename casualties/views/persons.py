@@ -101,7 +101,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @follow_merges
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(person_for_staff_page(), pk=pk)
-    return render(request, "persons/detail.html", {"person": person, "alias_form": AliasForm()})
+    context = {"person": person, "alias_form": AliasForm(person=person)}
+    return render(request, "persons/detail.html", context)
 
 
 @staff_required

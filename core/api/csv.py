@@ -1,4 +1,5 @@
-"""``?format=csv``: every row of the filtered list, streamed, UTF-8 with a header row.
+"""Every CSV the app writes: ``?format=csv`` (every row of the filtered list, streamed, UTF-8
+with a header row) and the rejects of a person import go through ``writer``.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab/CR) are
 prefixed with an apostrophe, so a hostile name cannot execute in a reader's Excel.
@@ -33,6 +34,21 @@ def cell(value) -> str | int | float:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+class FormulaSafeWriter:
+    """``csv.writer`` whose every cell goes through ``cell`` first."""
+
+    def __init__(self, file):
+        self._writer = csv.writer(file)
+
+    def writerow(self, row):
+        return self._writer.writerow([cell(value) for value in row])
+
+
+def writer(file) -> FormulaSafeWriter:
+    """The one CSV writer of the app (see the module's docstring)."""
+    return FormulaSafeWriter(file)
+
+
 class _Lines:
     """A file-like sink that hands back what csv.writer writes, one line at a time."""
 
@@ -41,10 +57,10 @@ class _Lines:
 
 
 def csv_lines(rows: Iterable[dict], fields: list[str]) -> Iterator[str]:
-    writer = csv.writer(_Lines())
-    yield writer.writerow(fields)
+    lines = writer(_Lines())
+    yield lines.writerow(fields)
     for row in rows:
-        yield writer.writerow([cell(row.get(field)) for field in fields])
+        yield lines.writerow([row.get(field) for field in fields])
 
 
 def streaming_csv(rows: Iterable[dict], fields: list[str], filename: str) -> StreamingHttpResponse:
@@ -64,6 +80,8 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:  # an answer with no body (204)
+            return b""
         rows = data if isinstance(data, list) else [data]
         fields = list(rows[0]) if rows else []
         return "".join(csv_lines(rows, fields)).encode()

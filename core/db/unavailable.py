@@ -7,19 +7,23 @@ middleware before any view (sessions, the cache-backed throttle) — and Django 
 the API's error shape under ``/api/``, a plain page elsewhere. The page is rendered without
 the request's context, since the context processors would query the missing database.
 
-``OperationalError`` also covers a pool timeout (psycopg's ``PoolTimeout``), a connection cut
-by a restart and a lock or deadlock abort: all transient, all worth a retry. Data errors and
-integrity errors are not in it and keep their own answers.
+Only a real connection failure is an outage: no connection could be had (refused, a pool
+timeout, psycopg's ``PoolTimeout``), or the one in hand was cut (a restart, a shutdown), which
+the driver reports with no SQLSTATE or one of class 08 or 57P0x. Every other database error
+(``OperationalError`` includes "program limit exceeded", a statement timeout or a deadlock) is
+a fault to look into: a 500 whose log line and answer carry one request id, so a report of the
+answer finds the traceback.
 """
 
+import logging
 import sys
+import uuid
 
 import psycopg
 from django import db
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import server_error as default_server_error
 
 UNAVAILABLE_ERRORS = (
     db.OperationalError,
@@ -27,13 +31,26 @@ UNAVAILABLE_ERRORS = (
     psycopg.OperationalError,
     psycopg.InterfaceError,
 )
+# No connection (08…), the server shutting down or starting (57P01–57P03), no slot left (53300).
+CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE_MESSAGE = _("The database is not answering at the moment; try again in a few seconds.")
 UNAVAILABLE_CODE = "database_unavailable"
+SERVER_ERROR_MESSAGE = _(
+    "Something went wrong on our side. The error has been logged under request id %(id)s."
+)
+SERVER_ERROR_CODE = "server_error"
+
+logger = logging.getLogger(__name__)
 
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, UNAVAILABLE_ERRORS)
+    if not isinstance(exc, UNAVAILABLE_ERRORS):
+        return False
+    # Django's errors wrap the driver's, which knows the SQLSTATE.
+    driver_error = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    sqlstate = getattr(driver_error, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(CONNECTION_SQLSTATES)
 
 
 def unavailable_body() -> dict:
@@ -59,8 +76,30 @@ def unavailable_response(request) -> HttpResponse:
     return _retry_later(HttpResponse(page, status=503))
 
 
+def failure_response(request) -> HttpResponse:
+    """A 500 for the exception being handled, logged with a request id that the answer names:
+    JSON in the API's error shape under ``/api/``, the plain 500 page elsewhere."""
+    request_id = uuid.uuid4().hex[:16]
+    logger.error("Server error, request id %s: %s", request_id, request.path, exc_info=True)
+    if request.path.startswith("/api/"):
+        body = {
+            "status": 500,
+            "code": SERVER_ERROR_CODE,
+            "detail": str(SERVER_ERROR_MESSAGE) % {"id": request_id},
+            "errors": {},
+            "request_id": request_id,
+        }
+        response = JsonResponse(body, status=500)
+    else:
+        page = render_to_string("500.html", {"request_id": request_id})
+        response = HttpResponse(page, status=500)
+    response["X-Request-ID"] = request_id
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
-    """``handler500``: a 503 when the database is the cause, Django's own 500 otherwise."""
+    """``handler500``: a 503 when a lost database is the cause, a logged 500 otherwise."""
     if is_database_unavailable(sys.exc_info()[1]):
         return unavailable_response(request)
-    return default_server_error(request)
+    return failure_response(request)

@@ -37,3 +37,4 @@ PERSON = casualties.Person._meta.db_table
 STATUS_CHANGE = casualties.StatusChange._meta.db_table
 HANDOVER = repatriation.Handover._meta.db_table
 REMAINS = repatriation.Remains._meta.db_table
+REVISION = repatriation.HandoverRevision._meta.db_table

@@ -2,13 +2,19 @@
 the official figures, and the timeline of all three."""
 
 from casualties.choices import FigureCategory
-from ledger.sql.common import HANDOVER, REMAINS, dated, in_scope, literal
+from ledger.sql.common import HANDOVER, REMAINS, REVISION, dated, in_scope, literal
 from ledger.sql.figures import official_series
-from repatriation.choices import HandoverKind, HandoverState, Identification, RemainsCondition
+from repatriation.choices import (
+    HandoverKind,
+    HandoverState,
+    Identification,
+    RemainsCondition,
+    RevisionKind,
+)
 
 REMAINS_KIND = literal(HandoverKind.REMAINS)
 VERIFIED = literal(HandoverState.VERIFIED)
-DRAFT = literal(HandoverState.DRAFT)
+CORRECTION = literal(RevisionKind.CORRECTION)
 COMPLETE = literal(RemainsCondition.COMPLETE)
 
 # Remains handovers in scope (to the party, dated on or before as_of).
@@ -50,13 +56,13 @@ HANDOVERS = f"""
         SELECT conflict_id, party_id,
                count(*) FILTER (WHERE state = {VERIFIED}) AS handovers,
                sum(reported_count) FILTER (WHERE state = {VERIFIED}) AS reported,
-               count(*) FILTER (WHERE state = {DRAFT}) AS pending_handovers,
+               count(*) FILTER (WHERE state <> {VERIFIED}) AS pending_handovers,
                sum(n) FILTER (WHERE state = {VERIFIED}) AS received,
                sum(presumptive) FILTER (WHERE state = {VERIFIED}) AS presumptive,
                sum(n - confirmed - presumptive) FILTER (WHERE state = {VERIFIED}) AS unidentified,
                sum(unconfirmed_complete) FILTER (WHERE state = {VERIFIED})
                    AS unconfirmed_complete,
-               sum(n) FILTER (WHERE state = {DRAFT}) AS pending,
+               sum(n) FILTER (WHERE state <> {VERIFIED}) AS pending,
                json_agg(json_build_object(
                    'handover', id, 'date', date, 'reported', reported_count, 'received', n
                ) ORDER BY date, id) FILTER (WHERE state = {VERIFIED} AND n <> reported_count)
@@ -114,6 +120,17 @@ HANDOVERS = f"""
             AND p.state = {VERIFIED} AND p.date <= l.date
         GROUP BY l.conflict_id, l.party_id
     ),
+    corrections AS (
+        SELECT h.conflict_id, h.party_id,
+               json_agg(json_build_object(
+                   'handover', h.id, 'date', h.date, 'corrected_at', c.revised_at,
+                   'reason', c.reason
+               ) ORDER BY c.revised_at, c.id) AS corrections
+        FROM h JOIN {REVISION} c ON c.handover_id = h.id
+        WHERE h.state = {VERIFIED} AND c.kind = {CORRECTION}
+            AND {dated("(c.revised_at AT TIME ZONE 'UTC')::date")}
+        GROUP BY h.conflict_id, h.party_id
+    ),
     ledgers AS (
         SELECT conflict_id, party_id FROM counts
         UNION SELECT conflict_id, party_id FROM timeline
@@ -131,10 +148,12 @@ HANDOVERS = f"""
            l.value AS official_returned, l.date AS official_returned_as_of,
            l.statement AS official_returned_statement, l.source AS official_returned_source,
            rl.n::bigint AS received_by_official_returned,
-           coalesce(t.timeline, '[]') AS timeline
+           coalesce(t.timeline, '[]') AS timeline,
+           coalesce(x.corrections, '[]') AS corrections
     FROM ledgers k
     LEFT JOIN timeline t USING (conflict_id, party_id)
     LEFT JOIN counts c USING (conflict_id, party_id)
     LEFT JOIN latest_returned l USING (conflict_id, party_id)
     LEFT JOIN received_by_latest_returned rl USING (conflict_id, party_id)
+    LEFT JOIN corrections x USING (conflict_id, party_id)
 """

@@ -1,7 +1,9 @@
 """Handovers with their remains (or persons released). ``handover_create`` enters the batch as a
-draft in one transaction; ``handover_verify`` applies the four-eyes rule. Once verified, the
-fields the ledger counts and the rows logged are read-only."""
+draft in one transaction, ``handover_revise`` changes a draft (its clerk's or, for an admin,
+anyone's), ``handover_verify`` applies the four-eyes rule. A verified handover is read-only but
+for an admin, whose change is a ``handover_correct`` with a written reason (DESIGN §5)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -14,6 +16,7 @@ from core.admin import (
     ServiceErrorsMixin,
     adopt,
     formset_rows,
+    live_rows,
     mark_saved,
     model_values,
 )
@@ -23,10 +26,15 @@ from repatriation.admin.forms import (
     RemainsForm,
     RemainsFormSet,
 )
-from repatriation.admin.remains import save_remains
 from repatriation.choices import HandoverState
 from repatriation.models import Handover, ReleasedPerson, Remains
-from repatriation.services import handover_create, handover_verify
+from repatriation.services import (
+    handover_correct,
+    handover_create,
+    handover_revise,
+    handover_verify,
+)
+from repatriation.services.revisions import EDITABLE_FIELDS
 
 COUNTED_FIELDS = (
     "conflict",
@@ -41,6 +49,10 @@ COUNTED_FIELDS = (
 )
 VERIFICATION_FIELDS = ("state", "entered_by", "verified_by", "verified_at")
 VERIFY_REFUSED = _("%(handover)s was not verified: %(problem)s")
+CORRECTION_HELP = _(
+    "This handover is verified: a change is a correction, recorded with this reason and "
+    "shown in the public ledger."
+)
 REMAINS_FIELDS = (
     "case_number",
     "condition",
@@ -54,20 +66,36 @@ REMAINS_FIELDS = (
 
 
 def _is_draft(handover) -> bool:
-    return handover is None or handover.state == HandoverState.DRAFT
+    return handover is None or handover.state != HandoverState.VERIFIED
+
+
+def may_change(request, handover) -> bool:
+    """A draft by its clerk or an admin; a verified handover by an admin only (a correction)."""
+    if handover is None or request.user.is_superuser:
+        return True
+    return _is_draft(handover) and handover.entered_by_id == request.user.pk
 
 
 class DraftOnlyInlineMixin:
-    """The rows of a verified handover are what was verified: shown, no longer edited."""
+    """The rows of a verified handover are what was verified: shown, changed only by an
+    admin's correction; a draft's rows only by its clerk or an admin."""
 
     def has_add_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_add_permission(request, obj)
+        return may_change(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_change_permission(request, obj)
+        return may_change(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_delete_permission(request, obj)
+        return may_change(request, obj) and super().has_delete_permission(request, obj)
+
+
+class CorrectionForm(HandoverForm):
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=CORRECTION_HELP,
+    )
 
 
 class RemainsInline(DraftOnlyInlineMixin, admin.TabularInline):
@@ -125,10 +153,18 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(remains_count=Count("remains"))
 
+    def has_change_permission(self, request, obj=None):
+        return may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and not _is_draft(obj):
+            kwargs["form"] = CorrectionForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
-        # A clerk may drop a draft; a verified handover is evidence (DESIGN §5): only an
-        # admin removes one.
-        if obj is not None and not _is_draft(obj) and not request.user.is_superuser:
+        # A clerk may drop their own draft; a verified handover is evidence (DESIGN §5): only
+        # an admin removes one.
+        if obj is not None and not may_change(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -140,24 +176,26 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         main = (None, {"fields": (*COUNTED_FIELDS, "location", "citation")})
         if obj is None:
             return (main,)
-        return (main, (_("Verification"), {"fields": VERIFICATION_FIELDS}))
+        sets = (main, (_("Verification"), {"fields": VERIFICATION_FIELDS}))
+        if not _is_draft(obj) and may_change(request, obj):
+            sets = ((_("Correction"), {"fields": ("correction_reason",)}), *sets)
+        return sets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return VERIFICATION_FIELDS + (() if _is_draft(obj) else COUNTED_FIELDS)
+        return VERIFICATION_FIELDS
 
     def save_model(self, request, obj, form, change):
-        # A new handover is created with its rows in save_related, where the inline rows are
-        # known; saving it here first would bypass handover_create.
-        if change:
-            super().save_model(request, obj, form, change)
+        # The handover is saved with its rows in save_related, where the inline rows are
+        # known, by handover_create, handover_revise or handover_correct.
+        return None
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-            return
         by_model = {formset.model: formset for formset in formsets}
+        if change:
+            self._save_change(request, form, by_model)
+            return
         remains = formset_rows(by_model.get(Remains), REMAINS_FIELDS)
         released = formset_rows(by_model.get(ReleasedPerson), ("person",))
         handover = handover_create(
@@ -170,16 +208,26 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         mark_saved(by_model.get(Remains), handover.remains.all())
         mark_saved(by_model.get(ReleasedPerson), ReleasedPerson.objects.filter(handover=handover))
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Remains:
-            super().save_formset(request, form, formset, change)
-            return
-        saved = formset.save(commit=False)  # fills changed_objects and deleted_objects
-        changed = {id(remains): fields for remains, fields in formset.changed_objects}
-        for remains in saved:
-            save_remains(remains=remains, changed=changed.get(id(remains), []), user=request.user)
-        for remains in formset.deleted_objects:
-            remains.delete()
+    def _save_change(self, request, form, by_model) -> None:
+        """A draft's change through ``handover_revise``, a verified one's through
+        ``handover_correct``; the inlines' rows go to the service whole."""
+        handover = form.instance
+        values = {
+            name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data
+        }
+        change = {"data": values, "remains": None, "released_persons": None}
+        if by_model.get(Remains) is not None:
+            change["remains"] = _inline_rows(by_model[Remains])
+        if by_model.get(ReleasedPerson) is not None:
+            rows = formset_rows(by_model[ReleasedPerson], ("person",))
+            change["released_persons"] = [row["person"] for row in rows if row.get("person")]
+        if _is_draft(Handover.objects.get(pk=handover.pk)):
+            handover_revise(handover=handover, user=request.user, **change)
+        else:
+            reason = form.cleaned_data.get("correction_reason", "")
+            handover_correct(handover=handover, user=request.user, reason=reason, **change)
+        for formset in by_model.values():
+            mark_saved(formset, [])
 
     def has_verify_permission(self, request):
         return request.user.has_perm("repatriation.verify_handover")
@@ -201,3 +249,23 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
                 "%(count)d handover verified.", "%(count)d handovers verified.", verified
             )
             self.message_user(request, message % {"count": verified}, messages.SUCCESS)
+
+
+def _inline_rows(formset) -> list[dict]:
+    """The remains inline's rows as ``handover_revise`` takes them: each kept row, an existing
+    one with its ``id``; rows ticked for deletion are left out, so the service removes them."""
+    rows = []
+    for form in live_rows(formset):
+        row = {name: form.cleaned_data.get(name) for name in REMAINS_FIELDS}
+        row["case_number"] = row["case_number"] or ""
+        row = {
+            name: "" if value is None and name in TEXT_FIELDS else value
+            for name, value in row.items()
+        }
+        if form.instance.pk is not None:
+            row["id"] = form.instance.pk
+        rows.append(row)
+    return rows
+
+
+TEXT_FIELDS = ("case_number", "method", "dna_sample_ref", "notes")

@@ -1,41 +1,35 @@
-"""Remains, one by one: mostly to record an identification long after the handover.
-
-Remains are only ever added with their handover. An identification goes through
-``remains_identify``, so confirmed remains make their person killed, as they do everywhere else.
-"""
+"""Remains, one by one. Remains are only ever added with their handover, and changed as part of
+it: a draft's row by its clerk (or an admin) through ``handover_revise``; a verified handover's
+rows only by an admin's correction on the handover's page (with a reason)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceErrorsMixin
 from repatriation.admin.forms import RemainsForm
-from repatriation.choices import HandoverState, Identification
+from repatriation.admin.handovers import REMAINS_FIELDS, may_change
+from repatriation.choices import HandoverState
 from repatriation.models import Remains
-from repatriation.services import remains_identify
+from repatriation.services import handover_revise
 
 IDENTIFICATION_FIELDS = ("identification", "person", "method", "identified_on")
 RESTRICTED = (_("Restricted"), {"classes": ["collapse"], "fields": Remains.RESTRICTED_FIELDS})
 
 
-def save_remains(*, remains: Remains, changed: list[str], user) -> None:
-    """Save an admin edit of remains; identification fields go through ``remains_identify``."""
-    identifying = set(changed) & set(IDENTIFICATION_FIELDS)
-    if remains._state.adding:
-        remains.save()
-        identifying = remains.identification != Identification.UNIDENTIFIED
-    else:
-        plain = [name for name in changed if name not in IDENTIFICATION_FIELDS]
-        if plain:
-            remains.save(update_fields=[*plain, "updated_at"])
-    if identifying:
-        remains_identify(
-            remains=remains,
-            person=remains.person,
-            identification=remains.identification,
-            method=remains.method,
-            identified_on=remains.identified_on,
-            user=user,
-        )
+def save_remains(*, remains: Remains, user) -> None:
+    """Save an admin edit of one row of a draft as a change of that draft."""
+    row = {name: getattr(remains, name) for name in REMAINS_FIELDS}
+    row = {**row, "id": remains.pk, "case_number": remains.case_number or ""}
+    others = Remains.objects.filter(handover=remains.handover_id).exclude(pk=remains.pk)
+    rows = [row, *({"id": pk} for pk in others.values_list("pk", flat=True))]
+    handover_revise(handover=remains.handover, user=user, remains=rows)
+
+
+def _draft_of(request, remains) -> bool:
+    if remains is None:
+        return True
+    handover = remains.handover
+    return handover.state != HandoverState.VERIFIED and may_change(request, handover)
 
 
 @admin.register(Remains)
@@ -63,17 +57,32 @@ class RemainsAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # remains are logged with their handover (handover_create)
 
+    def has_change_permission(self, request, obj=None):
+        return _draft_of(request, obj) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        # As for handovers: the remains of a verified handover are removed by an admin only.
-        verified = obj is not None and obj.handover.state == HandoverState.VERIFIED
-        if verified and not request.user.is_superuser:
+        # As for handovers: the remains of a verified handover are removed by an admin only,
+        # a draft's by its clerk.
+        if obj is not None and not may_change(request, obj.handover):
             return False
         return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.handover.state == HandoverState.VERIFIED:
-            return ("handover", "case_number", "condition")
         return ("handover",)
 
     def save_model(self, request, obj, form, change):
-        save_remains(remains=obj, changed=form.changed_data, user=request.user)
+        save_remains(remains=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        """A draft's row is removed as a change of that draft (its revision says so); an
+        admin's removal of a verified handover's row stays in the audit trail."""
+        if obj.handover.state == HandoverState.VERIFIED:
+            obj.delete()
+            return
+        others = Remains.objects.filter(handover=obj.handover_id).exclude(pk=obj.pk)
+        rows = [{"id": pk} for pk in others.values_list("pk", flat=True)]
+        handover_revise(handover=obj.handover, user=request.user, remains=rows)
+
+    def delete_queryset(self, request, queryset):
+        for remains in queryset.select_related("handover"):
+            self.delete_model(request, remains)

@@ -3,7 +3,6 @@ by its code, everything else by id. Handovers come in two tiers (DESIGN §5): th
 never holds a remains' ``dna_sample_ref`` or ``notes`` nor who entered or verified a handover.
 Writes go through the services, so a rule reads the same here as in the forms."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,10 +15,8 @@ from repatriation.services import (
     agreement_create,
     agreement_update,
     handover_create,
-    handover_update,
+    handover_revise,
 )
-
-ROWS_ARE_FIXED = _("The rows of a handover are entered with it and cannot be changed here.")
 
 
 def party_field(**kwargs) -> serializers.SlugRelatedField:
@@ -101,6 +98,8 @@ class PublicRemainsSerializer(serializers.ModelSerializer):
 class RemainsSerializer(serializers.ModelSerializer):
     """Every field, for staff; also one row of a new handover's ``remains`` list."""
 
+    # Writable: in a PATCH of a handover's rows, a row naming an id changes that row.
+    id = serializers.IntegerField(required=False)
     person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.select_related("party"), allow_null=True, required=False
     )
@@ -155,7 +154,10 @@ class PublicHandoverSerializer(serializers.ModelSerializer):
 
 class HandoverSerializer(serializers.ModelSerializer):
     """Staff tier, and the shape of writes: POST creates a draft with its ``remains`` (or, for
-    prisoners, ``released_persons``) in one go; PATCH changes a draft's own fields only."""
+    prisoners, ``released_persons``) in one go; PATCH changes a draft, by its clerk (or an
+    admin): its fields, and its rows when ``remains`` is given (the whole list; a row with an
+    ``id`` changes that row, one without is added, rows left out are removed). A PATCH of a
+    draft sent back resubmits it."""
 
     conflict = conflict_field()
     kind = HandoverKindField()
@@ -172,23 +174,27 @@ class HandoverSerializer(serializers.ModelSerializer):
     )
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    sent_back_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Handover
-        fields = [*PUBLIC_HANDOVER_FIELDS, "state", "entered_by", "verified_by", "verified_at"]
-        read_only_fields = ["state", "verified_at"]
+        fields = [
+            *PUBLIC_HANDOVER_FIELDS,
+            "state",
+            "entered_by",
+            "verified_by",
+            "verified_at",
+            "review_comment",
+            "sent_back_by",
+            "sent_back_at",
+        ]
+        read_only_fields = ["state", "verified_at", "review_comment", "sent_back_at"]
 
     def to_internal_value(self, data):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError(rows_flattened(exc.detail, "remains")) from exc
-
-    def validate(self, attrs):
-        fixed = [name for name in ("remains", "released_persons") if name in attrs]
-        if self.instance is not None and fixed:
-            raise serializers.ValidationError({name: [ROWS_ARE_FIXED] for name in fixed})
-        return attrs
 
     def create(self, validated_data):
         return handover_create(
@@ -199,4 +205,10 @@ class HandoverSerializer(serializers.ModelSerializer):
         )
 
     def update(self, instance, validated_data):
-        return handover_update(handover=instance, data=validated_data)
+        return handover_revise(
+            handover=instance,
+            user=self.context["request"].user,
+            remains=validated_data.pop("remains", None),
+            released_persons=validated_data.pop("released_persons", None),
+            data=validated_data,
+        )

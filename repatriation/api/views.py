@@ -18,7 +18,7 @@ from repatriation import idempotency
 from repatriation.api import serializers
 from repatriation.filtersets import AgreementFilterSet, HandoverFilterSet
 from repatriation.models import Agreement, Handover
-from repatriation.services import NO_VERIFY_PERMISSION, handover_verify
+from repatriation.services import NO_VERIFY_PERMISSION, STATE_CODES, handover_verify
 
 
 class StateConflict(exceptions.APIException):
@@ -110,22 +110,24 @@ class HandoverViewSet(ResourceViewSet):
         try:
             handover = serializer.save()
         except DjangoValidationError as exc:
-            if getattr(exc, "code", None) == "verified":
-                raise StateConflict(exc.messages[0], code="verified") from exc
+            code = getattr(exc, "code", None)
+            if code in ("verified", *STATE_CODES):
+                raise StateConflict(exc.messages[0], code=code) from exc
             raise
         serializer.instance = self._reloaded(handover)
 
     @extend_schema(request=None, responses=serializers.HandoverSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanVerifyHandovers])
     def verify(self, request, pk=None):
-        """Mark another person's draft verified (the four-eyes rule)."""
+        """Mark another person's draft verified (the four-eyes rule): not one you entered or
+        changed (403), nor one already verified or sent back and not corrected since (409)."""
         try:
             handover = handover_verify(handover=self.get_object(), user=request.user)
         except DjangoValidationError as exc:
             code, message = getattr(exc, "code", None), exc.messages[0]
-            if code == "own_draft":
+            if code in ("own_draft", "edited"):
                 raise exceptions.PermissionDenied(message, code=code) from exc
-            if code == "already_verified":
+            if code in STATE_CODES:
                 raise StateConflict(message, code=code) from exc
             raise
         return Response(self.get_serializer(self._reloaded(handover)).data)

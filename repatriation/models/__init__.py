@@ -4,11 +4,13 @@ from repatriation.models.agreements import Agreement
 from repatriation.models.handovers import Handover, HandoverQuerySet, ReleasedPerson
 from repatriation.models.idempotency import IdempotencyKey
 from repatriation.models.remains import Remains
+from repatriation.models.revisions import HandoverRevision
 
 __all__ = [
     "Agreement",
     "Handover",
     "HandoverQuerySet",
+    "HandoverRevision",
     "IdempotencyKey",
     "Remains",
     "ReleasedPerson",

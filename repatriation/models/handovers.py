@@ -19,6 +19,10 @@ class HandoverQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(state=HandoverState.VERIFIED)
 
+    def unverified(self):
+        """Drafts, resubmitted or sent back: nothing of theirs is public yet."""
+        return self.exclude(state=HandoverState.VERIFIED)
+
     def with_details(self):
         """Everything a handover's row shows, in three queries whatever the number of rows:
         the handovers joined to their conflict, parties and users, then their remains, then
@@ -39,7 +43,7 @@ class HandoverQuerySet(models.QuerySet):
 
     def for_staff_page(self):
         """One handover's page: its parties and users joined, then its remains with the
-        persons they were identified as (two queries in all)."""
+        persons they were identified as, then the persons released (three queries in all)."""
         return self.select_related(
             "conflict",
             "agreement",
@@ -54,7 +58,8 @@ class HandoverQuerySet(models.QuerySet):
             models.Prefetch(
                 "remains",
                 queryset=self._remains().select_related("person").order_by("case_number", "id"),
-            )
+            ),
+            models.Prefetch("released_persons", queryset=Person.objects.order_by("id")),
         )
 
     def _remains(self):
@@ -67,8 +72,13 @@ class Handover(TimestampedModel):
     """One transfer of remains (or of living prisoners) from one party to another.
 
     ``reported_count`` is the number announced, by ``reported_by``; the Remains rows are what
-    was actually logged. Entered as a draft by a clerk, verified by someone else.
+    was actually logged. Entered as a draft by a clerk, verified by someone else (DESIGN §5);
+    every later change is a HandoverRevision.
     """
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == HandoverState.VERIFIED
 
     conflict = models.ForeignKey(
         Conflict, verbose_name=_("conflict"), on_delete=models.PROTECT, related_name="handovers"
@@ -195,7 +205,11 @@ class Handover(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(state=HandoverState.DRAFT, verified_by__isnull=True, verified_at__isnull=True)
+                    Q(
+                        state__in=[HandoverState.DRAFT, HandoverState.SENT_BACK],
+                        verified_by__isnull=True,
+                        verified_at__isnull=True,
+                    )
                     | Q(
                         state=HandoverState.VERIFIED,
                         verified_by__isnull=False,
@@ -205,6 +219,14 @@ class Handover(TimestampedModel):
                 name="handover_verified_has_verifier",
                 violation_error_message=_(
                     "A verified handover records who verified it and when; a draft records neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=HandoverState.SENT_BACK)
+                | Q(sent_back_by__isnull=False, sent_back_at__isnull=False),
+                name="handover_sent_back_has_reviewer",
+                violation_error_message=_(
+                    "A handover sent back records who sent it back and when."
                 ),
             ),
         ]

@@ -1,10 +1,12 @@
-"""Writes to remains: numbering and checking a batch's rows, and identifying remains."""
+"""Remains: numbering and checking a batch's rows, and what a verified handover records on
+persons (deaths, releases)."""
 
+import copy
 import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus
@@ -42,23 +44,65 @@ def _next_case_sequence(date: datetime.date, given: list[str]) -> int:
     return max([used, *typed]) + 1
 
 
-def build_remains(handover: Handover, rows: list[dict]) -> list[Remains]:
+ROW_FIELDS = (
+    "case_number",
+    "condition",
+    "identification",
+    "person_id",
+    "method",
+    "identified_on",
+    "dna_sample_ref",
+    "notes",
+)
+UNKNOWN_ROW = _("Remains #%(id)s are not logged in this handover.")
+
+
+def row_values(remains: Remains) -> tuple:
+    """What a row holds, to tell whether a revision changed it."""
+    return tuple(getattr(remains, name) for name in ROW_FIELDS)
+
+
+def _row_instance(handover, row: dict, current: dict[int, Remains]) -> tuple[Remains, list]:
+    """The row as a Remains: a copy of the one it names by ``id`` with what it gives set on
+    it, or a new one; and the error when it names a row this handover does not have."""
+    row = dict(row)
+    pk = row.pop("id", None)
+    if pk is None:
+        return Remains(handover=handover, **row), []
+    if pk not in current:
+        return Remains(handover=handover, **row), [str(UNKNOWN_ROW % {"id": pk})]
+    remains = copy.copy(current[pk])
+    for name, value in row.items():
+        setattr(remains, name, value)
+    return remains, []
+
+
+def build_remains(
+    handover: Handover, rows: list[dict], *, current: dict[int, Remains] | None = None
+) -> list[Remains]:
     """Validate every row, collecting all errors so each shows beside its row and field
-    (keyed ``remains[3].case_number``, see ``core.rows``)."""
+    (keyed ``remains[3].case_number``, see ``core.rows``).
+
+    A row with an ``id`` changes that one of ``current`` (the handover's rows, unchanged);
+    their case numbers do not count as taken by others.
+    """
+    current = current or {}
     errors: dict[str, list] = {}
-    given = [row.get("case_number", "").strip() for row in rows]
+    instances = [_row_instance(handover, row, current) for row in rows]
+    given = [(remains.case_number or "").strip() for remains, _unknown in instances]
     taken = set(
-        Remains.objects.filter(case_number__in=[c for c in given if c]).values_list(
-            "case_number", flat=True
-        )
+        Remains.objects.filter(case_number__in=[c for c in given if c])
+        .exclude(pk__in=list(current))
+        .values_list("case_number", flat=True)
     )
     seen: set[str] = set()
     next_seq = _next_case_sequence(handover.date, given) if not all(given) else None
     built = []
-    for index, row in enumerate(rows):
+    for index, (remains, unknown) in enumerate(instances):
         found: dict[str, list] = {}
-        remains = Remains(handover=handover, **{**row, "case_number": given[index]})
-        case = remains.case_number
+        if unknown:
+            found["id"] = unknown
+        remains.case_number = case = given[index]
         if case in taken:
             found["case_number"] = [str(CASE_NUMBER_TAKEN % {"case": case})]
         elif case in seen:
@@ -91,30 +135,30 @@ def wrong_party_message(person: Person, to_party) -> str | None:
     return WRONG_PARTY % {"person": person, "party": person.party.code, "to": to_party.code}
 
 
-@transaction.atomic
-def remains_identify(
-    *,
-    remains: Remains,
-    person: Person | None,
-    identification: str,
-    method: str = "",
-    identified_on: datetime.date | None = None,
-    user=None,
-) -> Remains:
-    """Record who remains were identified as. Confirmed remains make the person killed."""
-    locked = Remains.objects.select_for_update().select_related("handover").get(pk=remains.pk)
-    locked.person = person
-    locked.identification = identification
-    locked.method = method
-    locked.identified_on = identified_on
-    locked.full_clean()
-    party_error = person and wrong_party_message(person, locked.handover.to_party)
-    if party_error:
-        raise ValidationError({"person": party_error})
-    locked.save()
-    if identification == Identification.CONFIRMED:
-        record_death(remains=locked, user=user)
-    return locked
+def record_effects(*, handover: Handover, user) -> None:
+    """What a verified handover says about persons, recorded when it is verified (or
+    corrected), never while a draft: confirmed remains make their person ``killed``, and a
+    prisoners handover makes the persons it lists ``released``."""
+    confirmed = handover.remains.filter(identification=Identification.CONFIRMED)
+    for remains in confirmed.select_related("person").order_by("identified_on", "id"):
+        record_death(remains=remains, user=user)
+    for person in handover.released_persons.order_by("id"):
+        record_release(person=person, handover=handover, user=user)
+
+
+def record_release(*, person: Person, handover: Handover, user) -> None:
+    """A person listed in a verified prisoners handover is ``released`` on its date, where
+    the lifecycle allows it (else the ledger shows the contradiction)."""
+    person.refresh_from_db(fields=["status", "status_date"])
+    if PersonStatus.RELEASED not in STATUS_MOVES[person.status]:
+        return
+    person_change_status(
+        person=person,
+        status=PersonStatus.RELEASED,
+        effective_date=max(handover.date, person.status_date),
+        user=user,
+        source_note=_("Released in the handover of %(date)s.") % {"date": handover.date},
+    )
 
 
 def record_death(*, remains: Remains, user) -> None:

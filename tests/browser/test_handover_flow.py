@@ -1,4 +1,5 @@
-"""In a real browser: a clerk enters a batch, a verifier verifies it, the public ledger counts it.
+"""In a real browser: a clerk enters a batch, a verifier sends it back, the clerk corrects and
+resubmits it, the verifier verifies it, the public ledger counts it.
 
 Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from a
 thread with a running loop unless told this is safe — as it is here, the test and the loop
@@ -111,15 +112,43 @@ def test_a_clerk_enters_a_batch_and_a_verifier_verifies_it(page, live_server, de
     assert handover.remains.filter(notes="Tag found").count() == 1
     expect(page).to_have_url(f"{base}/handovers/{handover.pk}/")
 
+    person.refresh_from_db()
+    assert person.status == "missing"  # a draft records nothing on the person
+
+    # The verifier sends it back; the clerk corrects it on the batch page and resubmits.
     page.get_by_role("button", name="Log out clerk").click()
     log_in(page, base, "verifier")
     expect(page.locator("table.handover-list tbody tr").first).to_contain_text(HANDOVER_DATE)
     page.goto(f"{base}/handovers/{handover.pk}/")
     page.get_by_role("button", name="Review this draft").click()
+    page.get_by_label("What needs correcting").fill("Row 3 is a partial body.")
+    page.get_by_role("button", name="Send back to the clerk").click()
+    expect(page.locator(".messages")).to_contain_text("Draft sent back")
+
+    page.get_by_role("button", name="Log out verifier").click()
+    log_in(page, base, "clerk")
+    page.goto(f"{base}/handovers/{handover.pk}/")
+    page.get_by_role("button", name="Correct and resubmit this draft").click()
+    expect(page.locator(".review-comment")).to_contain_text("Row 3 is a partial body.")
+    expect(rows).to_have_count(3)
+    page.get_by_role("button", name="Save and resubmit").click()
+    expect(page.locator("#error-summary")).to_contain_text("Nothing was changed")
+    page.locator("#id_remains-2-condition").select_option("partial")
+    page.get_by_role("button", name="Save and resubmit").click()
+    expect(page.locator(".messages")).to_contain_text("resubmitted")
+
+    page.get_by_role("button", name="Log out clerk").click()
+    log_in(page, base, "verifier")
+    page.goto(f"{base}/handovers/{handover.pk}/verify/")
+    expect(page.locator(".review-checks")).to_contain_text("1 row was added or changed")
+    expect(page.locator("tr.row-changed")).to_have_count(1)
+    page.get_by_label(re.compile("I checked every row")).check()
     page.get_by_role("button", name="Verify this handover").click()
     expect(page.locator(".messages")).to_contain_text("Handover verified")
 
     assert received(page, base) == before + 3
+    person.refresh_from_db()
+    assert person.status == "killed"
     assert csp_violations == []
 
 

@@ -1,11 +1,13 @@
 """How an import writes: chunks sent while later rows are checked, all rolled back when the
-file is refused or a chunk fails, triggers skipped only where their work is done instead, and
-the same result for a database role that may not use replica mode."""
+file is refused or a chunk fails, with every trigger left on (the audit trail's bulk mode moves
+the insert events to statement-level triggers, it skips nothing), the same for the runtime role
+as for the owner, and chained in the audit trail like any other write."""
 
 import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import DatabaseError, connection
 
 from casualties.importing import load
@@ -13,6 +15,7 @@ from casualties.importing import persons as importing
 from casualties.importing.persons import persons_import
 from casualties.models import NameWord, Person, StatusChange
 from casualties.search.names import name_search
+from core.audit import data_version
 from tests.factories import ConflictFactory, PartyFactory, UserFactory
 
 PersonEvent = apps.get_model("casualties", "PersonEvent")
@@ -102,44 +105,63 @@ def test_a_failing_chunk_fails_the_import_and_keeps_nothing(target, small_chunks
     assert not Person.objects.exists() and not PersonEvent.objects.exists()
 
 
-def test_an_unknown_insert_trigger_stops_the_import_instead_of_being_skipped(target):
+def test_every_other_trigger_fires_for_every_imported_row(target, small_chunks):
     with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE ledger_test_seen (id bigint)")
         cursor.execute(
-            "CREATE FUNCTION ledger_test_noop() RETURNS trigger LANGUAGE plpgsql "
-            "AS $$ BEGIN RETURN NEW; END $$"
+            "CREATE FUNCTION ledger_test_seen() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN INSERT INTO ledger_test_seen VALUES (NEW.id); RETURN NEW; END $$"
         )
         cursor.execute(
             "CREATE TRIGGER ledger_test_extra AFTER INSERT ON casualties_person "
-            "FOR EACH ROW EXECUTE FUNCTION ledger_test_noop()"
+            "FOR EACH ROW EXECUTE FUNCTION ledger_test_seen()"
         )
 
-    with pytest.raises(RuntimeError, match="ledger_test_extra"):
-        run(HEADER + good_rows(2), target)
+    assert run(HEADER + good_rows(5), target).imported == 5
 
-    assert not Person.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM ledger_test_seen")
+        assert cursor.fetchone()[0] == 5
+
+
+def test_the_bulk_mode_ends_with_the_import(target):
+    run(HEADER + good_rows(2), target)
+    person = Person.objects.get(full_name="Person 0")
+    Person.objects.filter(pk=person.pk).update(rank="Sergeant")
+    person.refresh_from_db()
+    Person.objects.create(
+        conflict=person.conflict, party=person.party, full_name="After", status="missing",
+        status_date=person.status_date,
+    )  # fmt: skip
+
+    assert PersonEvent.objects.filter(pgh_label="insert").count() == 3
+    assert PersonEvent.objects.filter(pgh_label="update").count() == 1
 
 
 @pytest.fixture
-def ordinary_role(db):
-    """For the rest of the test transaction, a role that owns nothing and is no superuser:
-    it may not use replica mode, so the import checks keys and skips triggers the slow way.
+def runtime_role(db):
+    """For the rest of the test transaction, the runtime role with exactly the GRANTs of
+    ``runtime_role_grants``: no replica mode, no pgtrigger.ignore, no trigger changes.
     (Role and grants roll back with the test.)"""
+    out = io.StringIO()
+    call_command("runtime_role_grants", role=IMPORTER_ROLE, stdout=out)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {IMPORTER_ROLE} NOSUPERUSER")
-        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {IMPORTER_ROLE}")
-        cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {IMPORTER_ROLE}")
+        for statement in out.getvalue().split(";\n"):
+            if statement.strip():
+                cursor.execute(statement)
         cursor.execute(f"SET LOCAL ROLE {IMPORTER_ROLE}")
     yield
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
 
 
-@pytest.mark.parametrize("role", ["owner", "ordinary"])
+@pytest.mark.parametrize("role", ["owner", "runtime"])
 def test_either_role_gets_the_same_persons_changes_and_audit_events(
     request, target, small_chunks, role
 ):
-    if role == "ordinary":
-        request.getfixturevalue("ordinary_role")
+    if role == "runtime":
+        request.getfixturevalue("runtime_role")
     clerk = UserFactory(username="importer")
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -162,3 +184,23 @@ def test_either_role_gets_the_same_persons_changes_and_audit_events(
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_is_chained_verified_and_advances_the_data_version():
+    target = {"conflict": ConflictFactory(slug="sept-2022"), "party": PartyFactory(code="ARM")}
+    version = data_version()[0]
+
+    assert run(HEADER + good_rows(25), target).imported == 25
+
+    assert data_version()[0] == version + 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(cardinality(event_ids)) FROM core_audit_link "
+            "WHERE table_name IN ('casualties_personevent', 'casualties_statuschangeevent') "
+            "AND seq IS NOT NULL AND cardinality(event_ids) = 25"
+        )
+        assert cursor.fetchone()[0] == 50
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Audit trail intact" in out.getvalue()

@@ -3,6 +3,7 @@ added and removed through the services, refused with a message beside the field,
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from casualties.models import PersonAlias
@@ -10,6 +11,7 @@ from casualties.services import (
     ALIAS_DUPLICATE,
     ALIAS_IS_NAME,
     ALIAS_NO_LETTERS,
+    ALIAS_PUBLIC_NEEDS_PUBLIC_NAME,
     person_alias_add,
 )
 from tests.admin_forms import page_post_data
@@ -80,6 +82,37 @@ def test_a_useless_spelling_is_refused_beside_the_field(client, clerk, hovhannis
     assert response.context["alias_form"].errors == {"name": [str(message)]}
     assert str(message) in response.content.decode()
     assert list(PersonAlias.objects.values_list("name", flat=True)) == ["Оганесян"]
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_staff_choose_whether_a_spelling_of_a_public_name_is_public(
+    client, clerk, hovhannisyan, public
+):
+    hovhannisyan.name_public = True
+    hovhannisyan.save()
+    client.force_login(clerk)
+    assert 'name="alias-public"' in client.get(detail_url(hovhannisyan)).content.decode()
+
+    data = {"alias-name": "Оганесян", **({"alias-public": "on"} if public else {})}
+    response = client.post(add_url(hovhannisyan), data)
+
+    assert response.status_code == 302
+    assert PersonAlias.objects.get(person=hovhannisyan).public is public
+
+
+def test_a_spelling_of_a_hidden_name_is_never_public(client, clerk, hovhannisyan):
+    client.force_login(clerk)
+    assert 'name="alias-public"' not in client.get(detail_url(hovhannisyan)).content.decode()
+
+    # Offered or not, a posted "public" is not taken for a hidden name.
+    response = client.post(add_url(hovhannisyan), {"alias-name": "Оганесян", "alias-public": "on"})
+
+    assert response.status_code == 302
+    assert PersonAlias.objects.get(person=hovhannisyan).public is False
+    with pytest.raises(ValidationError) as refused:
+        person_alias_add(person=hovhannisyan, name="Ованесян", public=True, user=clerk)
+    assert refused.value.message_dict == {"public": [str(ALIAS_PUBLIC_NEEDS_PUBLIC_NAME)]}
+    assert PersonAlias.objects.filter(person=hovhannisyan).count() == 1
 
 
 def test_a_blank_spelling_is_a_field_error(client, clerk, hovhannisyan):

@@ -313,9 +313,16 @@ def test_anonymous_visitors_of_an_old_page_still_go_to_login(records, clerk, cli
     assert response["Location"].startswith(reverse("login"))
 
 
+def publish(*persons, public=True):
+    Person.objects.filter(pk__in=[p.pk for p in persons]).update(name_public=public)
+
+
 @pytest.mark.parametrize("role", ["anonymous", "journalist", "clerk"])
-def test_the_old_api_url_redirects_for_every_caller(records, clerk, api_for, role):  # noqa: F811
+def test_the_old_api_url_of_two_public_records_redirects_every_caller(
+    records, clerk, api_for, role
+):  # noqa: F811
     keep_id, drop_id = records["keep"].pk, records["drop"].pk
+    publish(records["keep"], records["drop"])
     merge(records, clerk)
     response = api_for(role).get(f"/api/v1/persons/{drop_id}/")
     assert response.status_code == 302
@@ -323,3 +330,51 @@ def test_the_old_api_url_redirects_for_every_caller(records, clerk, api_for, rol
     assert b"Sark" not in response.content and b"AM-77" not in response.content
     assert api_for(role).get("/api/v1/persons/999999/").status_code == 404
     assert api_for(role).get(f"/api/v1/persons/{keep_id}/").status_code == 200
+
+
+@pytest.mark.parametrize(("kept_public", "dropped_public"), [(True, False), (False, True)])
+@pytest.mark.parametrize("role", ["anonymous", "journalist"])
+def test_the_old_id_is_unknown_to_the_public_unless_both_names_were_public(
+    records, clerk, api_for, role, kept_public, dropped_public
+):  # noqa: F811
+    keep_id, drop_id = records["keep"].pk, records["drop"].pk
+    publish(records["keep"], public=kept_public)
+    publish(records["drop"], public=dropped_public)
+    merge(records, clerk)
+
+    public = api_for(role).get(f"/api/v1/persons/{drop_id}/")
+    staff = api_for("clerk").get(f"/api/v1/persons/{drop_id}/")
+
+    assert public.status_code == 404
+    assert public.json() == api_for(role).get("/api/v1/persons/999999/").json()
+    assert str(keep_id).encode() not in public.content
+    assert (staff.status_code, staff["Location"]) == (302, f"/api/v1/persons/{keep_id}/")
+
+
+def test_a_hidden_record_merged_into_a_public_one_is_found_by_staff_only(records, clerk, api_for):  # noqa: F811
+    keep = records["keep"]
+    publish(keep)
+    PersonAlias.objects.filter(pk=records["alias"].pk).update(public=True)  # as if it once was
+    merge(records, clerk)
+
+    aliases = PersonAlias.objects.filter(person=keep)
+    assert set(aliases.values_list("name", "public")) == {
+        ("Aram Sarkissian", False),
+        ("Арам Саркисян", False),
+    }
+    assert PersonMerge.objects.get(person=keep).merged_name_public is False
+    for q in ("Саркисян", "Sarkisyan", "Sarkissian"):
+        public = api_for("anonymous").get("/api/v1/persons/", {"q": q}).json()
+        staff = api_for("clerk").get("/api/v1/persons/", {"q": q}).json()
+        assert (public["count"], public["results"]) == (0, [])
+        assert [row["id"] for row in staff["results"]] == [keep.pk]
+
+
+def test_a_public_record_merged_into_a_public_one_gives_public_aliases(records, clerk, api_for):
+    keep = records["keep"]
+    publish(keep, records["drop"])
+    merge(records, clerk)
+
+    assert PersonAlias.objects.get(person=keep, name="Арам Саркисян").public is True
+    found = api_for("anonymous").get("/api/v1/persons/", {"q": "Саркисян"}).json()["results"]
+    assert [row["id"] for row in found] == [keep.pk]

@@ -129,7 +129,7 @@ def test_an_alias_bridges_spellings_that_trigrams_cannot(anonymous_api, clerk, p
     hovhannisyan = people["hovhannisyan"]
     assert ids(anonymous_api.get(URL, {"q": "Оганесян"})) == []
 
-    person_alias_add(person=hovhannisyan, name="Ованес Оганесян", user=clerk)
+    person_alias_add(person=hovhannisyan, name="Ованес Оганесян", public=True, user=clerk)
 
     assert ids(anonymous_api.get(URL, {"q": "Оганесян"})) == [hovhannisyan.pk]
     assert ids(anonymous_api.get(URL, {"q": "Оганесян Ованес"})) == [hovhannisyan.pk]
@@ -175,9 +175,26 @@ def test_a_name_made_public_is_found_by_the_public_at_once(api_for, world):
 
 
 def test_a_public_persons_alias_is_found_by_the_public(anonymous_api, clerk, people):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=True, user=clerk)
 
     assert ids(anonymous_api.get(URL, {"q": "оганесян"})) == [people["hovhannisyan"].pk]
+
+
+def test_a_non_public_alias_of_a_public_name_is_found_by_staff_only(api_for, clerk, people):
+    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=False, user=clerk)
+
+    public = api_for("anonymous").get(URL, {"q": "Оганесян"}).json()
+    assert public["count"] == 0 and public["results"] == []
+    assert ids(api_for("clerk").get(URL, {"q": "Оганесян"})) == [people["hovhannisyan"].pk]
+
+
+def test_a_public_alias_of_a_name_hidden_later_is_not_found_by_the_public(api_for, clerk, people):
+    hovhannisyan = people["hovhannisyan"]
+    person_alias_add(person=hovhannisyan, name="Оганесян", public=True, user=clerk)
+    Person.objects.filter(pk=hovhannisyan.pk).update(name_public=False)
+
+    assert api_for("anonymous").get(URL, {"q": "Оганесян"}).json()["count"] == 0
+    assert ids(api_for("clerk").get(URL, {"q": "Оганесян"})) == [hovhannisyan.pk]
 
 
 @pytest.mark.parametrize("q", ["''", "—", "!!"])
@@ -240,7 +257,7 @@ def test_name_search_annotates_the_best_of_name_and_alias(people, clerk):
 def test_a_search_costs_a_fixed_number_of_queries(
     anonymous_api, world, clerk, people, django_assert_max_num_queries
 ):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=True, user=clerk)
     for number in range(20):
         person(world, f"Sargsyan Number{number}")
     # Throttle (1), data version for the ETag (1), the name words that match (1), the aliases

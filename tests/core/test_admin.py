@@ -37,6 +37,10 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+# Admins with a list and no page per object: a token's URL would hold its digest (accounts).
+LIST_ONLY = {AuthToken}
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     client.force_login(admin_user)
@@ -85,12 +89,14 @@ def test_every_add_page_renders_or_is_refused(admin_client, admin_user):
     request = RequestFactory().get("/")
     request.user = admin_user
     for model, model_admin in admin.site._registry.items():
+        if model in LIST_ONLY:
+            continue
         expected = 200 if model_admin.has_add_permission(request) else 403
         assert admin_client.get(admin_url(model, "add")).status_code == expected, model
 
 
 def test_every_change_page_renders(admin_client, one_of_each):
-    for model in admin.site._registry:
+    for model in set(admin.site._registry) - LIST_ONLY:
         obj = some_object(model)
         assert obj is not None, model
         response = admin_client.get(admin_url(model, "change", quote(obj.pk)))

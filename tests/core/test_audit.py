@@ -130,7 +130,7 @@ def test_history_cannot_be_changed_through_the_admin(admin_client, admin_user):
 )
 def test_history_cannot_be_changed_in_the_database(db, statement):
     PersonFactory(rank="Private")
-    refused = pytest.raises(DatabaseError, match="Cannot update or delete rows")
+    refused = pytest.raises(DatabaseError, match="append-only")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
 

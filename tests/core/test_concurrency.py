@@ -35,6 +35,7 @@ from tests.factories import (
     StatementFactory,
     UserFactory,
 )
+from tests.web_helpers import verify_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -278,8 +279,12 @@ def test_two_verifiers_at_once_on_the_page_one_wins_the_other_is_told_who(draft)
         browser.force_login(user)
         browsers.append(browser)
     url = f"/handovers/{draft.pk}/verify/"
+    # Each has the review page open and ticks the box that confirms the counts.
+    forms = [verify_form(browser, draft) for browser in browsers]
 
-    responses = run_together([lambda b=b: b.post(url, {"action": "verify"}) for b in browsers])
+    responses = run_together(
+        [lambda b=b, f=f: b.post(url, f) for b, f in zip(browsers, forms, strict=True)]
+    )
 
     assert sorted(r.status_code for r in responses) == [302, 409]
     draft.refresh_from_db()

@@ -75,6 +75,8 @@ ACCESS = {
     "repatriation:handover_new": STAFF_PAGE,
     "repatriation:handover_detail": STAFF_PAGE,
     "repatriation:handover_verify": STAFF_PAGE,
+    # The clerk's own draft: its clerk and an admin change it, a verifier is told why not.
+    "repatriation:handover_edit": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "repatriation:agreement_list": STAFF_PAGE,
     "repatriation:agreement_detail": STAFF_PAGE,
     "casualties:person_list": STAFF_PAGE,
@@ -118,6 +120,9 @@ ACCESS = {
     "api:ledger-list": EVERYONE,
     "api:ledger-detail": EVERYONE,
     "api:ledger-timeline": EVERYONE,
+    # Revoking tokens: POST only, and only a token authenticates (a login session does not).
+    "api:auth-logout": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
+    "api:auth-logoutall": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
     # The admin's own pages.
     "admin:index": ADMIN_PAGE,
     "admin:login": (OK, OK, REDIRECT, REDIRECT, REDIRECT),  # staff: straight to the index
@@ -137,7 +142,7 @@ ACCESS = {
 ADMIN_MODELS = {
     "auth.group": ("", "vacd"),
     "auth.user": ("", "vacd"),
-    "knox.authtoken": ("", "vacd"),
+    "knox.authtoken": ("", "vd"),  # the list only: no page per token (its URL is the digest)
     "otp_totp.totpdevice": ("", "vacd"),
     "axes.accessattempt": ("", "vd"),
     "axes.accesslog": ("", "vd"),
@@ -277,7 +282,11 @@ def access_data(db):
     AuthToken.objects.create(users["journalist"])
     TOTPDevice.objects.create(user=users["admin"], name="phone")
     alias = PersonAlias.objects.create(person=person, name="Alias", created_by=users["clerk"])
-    PersonMerge.objects.create(merged_id=person.pk + 1000, person=person, merged_name="Merged")
+    # Two public names: the public sees only such merges (a hidden one answers it 404).
+    Person.objects.filter(pk=person.pk).update(name_public=True)
+    PersonMerge.objects.create(
+        merged_id=person.pk + 1000, person=person, merged_name="Merged", merged_name_public=True
+    )
     upload = PersonImport.objects.create(
         created_by=users["clerk"],
         conflict=conflict,
@@ -300,6 +309,7 @@ def url_values(person, statement, agreement, verified, draft, alias, upload):
         "api:ledger-timeline": ledger,
         "repatriation:handover_detail": {"pk": verified.pk},
         "repatriation:handover_verify": {"pk": draft.pk},
+        "repatriation:handover_edit": {"pk": draft.pk},
         "repatriation:agreement_detail": {"pk": agreement.pk},
         "casualties:person_detail": {"pk": person.pk},
         "casualties:person_edit": {"pk": person.pk},

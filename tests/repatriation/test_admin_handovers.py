@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.roles import VERIFIER
 from casualties.choices import PersonStatus
 from repatriation.choices import HandoverState, Identification, IdentificationMethod
 from repatriation.models import Handover, Remains
-from repatriation.services import OWN_DRAFT
+from repatriation.services import OWN_DRAFT, handover_verify
 from tests.admin_forms import page_post_data
 from tests.factories import (
     ConflictFactory,
@@ -142,7 +143,9 @@ def test_a_service_refusal_about_rows_is_shown_beside_each_row(admin_client, bat
     assert not Handover.objects.exists()
 
 
-def test_confirming_remains_in_a_draft_makes_the_person_killed(admin_client, batch):
+def test_confirming_remains_in_a_draft_records_no_death_until_verified(
+    admin_client, admin_user, batch
+):
     handover = HandoverFactory(to_party_id=batch["to_party"], from_party_id=batch["from_party"])
     remains = RemainsFactory(handover=handover)
     person = PersonFactory(party_id=batch["to_party"], status=PersonStatus.MISSING)
@@ -164,6 +167,17 @@ def test_confirming_remains_in_a_draft_makes_the_person_killed(admin_client, bat
     remains.refresh_from_db()
     person.refresh_from_db()
     assert (remains.identification, remains.person) == (Identification.CONFIRMED, person)
+    assert person.status == PersonStatus.MISSING
+    revision = handover.revisions.get()
+    assert (revision.kind, revision.revised_by, revision.changes) == (
+        "edit",
+        admin_user,
+        {"changed": [remains.pk]},
+    )
+
+    handover_verify(handover=handover, user=UserFactory(groups=[VERIFIER]))
+
+    person.refresh_from_db()
     assert (person.status, person.status_date) == (PersonStatus.KILLED, datetime.date(2022, 10, 1))
 
 
@@ -202,24 +216,69 @@ def test_the_verify_action_is_offered_only_to_verifiers(client, clerk, verifier)
     assert 'value="verify"' in client.get(LIST_URL).content.decode()
 
 
-def test_a_verified_handover_keeps_its_counted_fields_and_rows(admin_client):
+def verified_handover():
     handover = HandoverFactory(
         entered_by=UserFactory(),
         state=HandoverState.VERIFIED,
         verified_by=UserFactory(),
         verified_at=datetime.datetime(2022, 9, 21, tzinfo=datetime.UTC),
         reported_count=1,
+        location="Sotk",
+        citation="Ministry, 20 Sep",
     )
-    remains = RemainsFactory(handover=handover)
-    page = admin_client.get(change_url(handover))
+    return handover, RemainsFactory(handover=handover)
+
+
+def test_a_clerk_cannot_change_a_verified_handover_in_the_admin(client, clerk):
+    handover, remains = verified_handover()
+    clerk.is_staff = True
+    clerk.save()
+    client.force_login(clerk)
+    page = client.get(change_url(handover))
     body = page.content.decode()
-    assert 'name="reported_count"' not in body
+    assert page.status_code == 200
+    assert 'name="citation"' not in body and 'name="location"' not in body
     assert 'name="remains-0-case_number"' not in body
     assert remains.case_number in body
 
-    data = page_post_data(page, reported_count="99", location="Border post", citation="Ministry")
+    data = page_post_data(page, location="Elsewhere", citation="Rewritten")
+    data |= {"location": "Elsewhere", "citation": "Rewritten", "reported_count": "99"}
+    response = client.post(change_url(handover), data)
+
+    assert response.status_code == 403
+    handover.refresh_from_db()
+    assert (handover.location, handover.citation, handover.reported_count) == (
+        "Sotk",
+        "Ministry, 20 Sep",
+        1,
+    )
+    assert not handover.revisions.exists()
+
+
+def test_an_admin_correction_needs_a_reason_and_is_recorded(admin_client, admin_user):
+    handover, remains = verified_handover()
+    page = admin_client.get(change_url(handover))
+    assert 'name="correction_reason"' in page.content.decode()
+
+    data = page_post_data(page, reported_count="2", correction_reason="")
+    response = admin_client.post(change_url(handover), data)
+
+    assert response.status_code == 200
+    assert "correction_reason" in response.context["adminform"].form.errors
+    handover.refresh_from_db()
+    assert handover.reported_count == 1
+
+    reason = "The ministry's count was misread: two were announced."
+    data = page_post_data(page, reported_count="2", correction_reason=reason)
     response = admin_client.post(change_url(handover), data)
 
     assert response.status_code == 302
     handover.refresh_from_db()
-    assert (handover.reported_count, handover.location) == (1, "Border post")
+    assert (handover.reported_count, handover.state) == (2, HandoverState.VERIFIED)
+    correction = handover.revisions.get()
+    assert (correction.kind, correction.reason, correction.revised_by) == (
+        "correction",
+        reason,
+        admin_user,
+    )
+    assert correction.changes == {"fields": ["reported_count"]}

@@ -110,7 +110,8 @@ MATRIX = {
     "read verified": {"anonymous": 200, "journalist": 200, "clerk": 200, "verifier": 200},
     "read draft": {"anonymous": 404, "journalist": 404, "clerk": 200, "verifier": 200},
     "create": {"anonymous": 401, "journalist": 403, "clerk": 201, "verifier": 201},
-    "change draft": {"anonymous": 401, "journalist": 403, "clerk": 200, "verifier": 200},
+    # Someone else's draft: only its clerk (or an admin) changes it.
+    "change draft": {"anonymous": 401, "journalist": 403, "clerk": 403, "verifier": 403},
     "verify": {"anonymous": 401, "journalist": 403, "clerk": 403, "verifier": 200},
     "delete": {"anonymous": 401, "journalist": 403, "clerk": 405, "verifier": 405},
 }
@@ -250,7 +251,7 @@ def test_a_state_in_the_body_is_ignored_a_new_handover_is_a_draft(clerk_api, set
     assert Handover.objects.get().state == "draft"
 
 
-def test_a_confirmed_row_names_its_person_and_makes_them_killed(clerk_api, setting):
+def test_a_confirmed_row_names_its_person_but_records_no_death_in_a_draft(clerk_api, setting):
     person = PersonFactory(conflict=setting["conflict"], party=setting["arm"])
     row = {
         "identification": "confirmed",
@@ -264,7 +265,7 @@ def test_a_confirmed_row_names_its_person_and_makes_them_killed(clerk_api, setti
     assert response.status_code == 201, response.content
     assert response.json()["remains"][0]["person"] == person.pk
     person.refresh_from_db()
-    assert (person.status, person.status_date) == ("killed", datetime.date(2022, 10, 5))
+    assert (person.status, person.status_date) == ("missing", datetime.date(2022, 9, 14))
 
 
 @pytest.mark.parametrize(
@@ -344,40 +345,86 @@ def test_a_prisoners_handover_with_remains_is_refused(clerk_api, setting):
 # --- changing a draft ------------------------------------------------------------------------
 
 
-def test_patch_changes_a_drafts_own_fields(clerk_api, draft):
+@pytest.fixture
+def own_draft(setting, clerk):
+    """The calling clerk's own draft."""
+    return make_handover(clerk, setting, rows=secret_rows(1), citation=DRAFT_CITATION)
+
+
+def test_patch_changes_a_drafts_own_fields(clerk_api, own_draft):
     response = clerk_api.patch(
-        f"{URL}{draft.pk}/", {"location": "Jermuk", "reported_count": 4, "state": "verified"}
+        f"{URL}{own_draft.pk}/", {"location": "Jermuk", "reported_count": 4, "state": "verified"}
     )
 
     assert response.status_code == 200, response.content
     assert (response.json()["location"], response.json()["state"]) == ("Jermuk", "draft")
+    own_draft.refresh_from_db()
+    assert (own_draft.location, own_draft.reported_count, own_draft.state) == ("Jermuk", 4, "draft")
+    revision = own_draft.revisions.get()
+    assert (revision.kind, revision.changes) == ("edit", {"fields": ["location", "reported_count"]})
+
+
+def test_patch_of_someone_elses_draft_is_a_403_and_changes_nothing(clerk_api, draft):
+    response = clerk_api.patch(f"{URL}{draft.pk}/", {"location": "Jermuk"})
+
+    assert response.status_code == 403
+    assert "Only the clerk who entered this draft (clerk2)" in response.json()["detail"]
     draft.refresh_from_db()
-    assert (draft.location, draft.reported_count, draft.state) == ("Jermuk", 4, "draft")
+    assert draft.location == ""
+    assert not draft.revisions.exists()
 
 
-def test_patch_cannot_change_the_rows(clerk_api, draft):
-    response = clerk_api.patch(f"{URL}{draft.pk}/", {"remains": [{}]}, format="json")
+def test_patch_changes_adds_and_removes_rows(clerk_api, own_draft, setting):
+    kept = own_draft.remains.get()
+    person = PersonFactory(conflict=setting["conflict"], party=setting["arm"])
+    rows = [
+        {"id": kept.pk, "identification": "presumptive", "person": person.pk},
+        {"condition": "partial", "case_number": "NEW-1"},
+    ]
+
+    response = clerk_api.patch(f"{URL}{own_draft.pk}/", {"remains": rows}, format="json")
+
+    assert response.status_code == 200, response.content
+    kept.refresh_from_db()
+    assert (kept.identification, kept.person, kept.notes) == ("presumptive", person, NOTES_SECRET)
+    added = own_draft.remains.get(case_number="NEW-1")
+    assert own_draft.revisions.get().changes == {"changed": [kept.pk], "added": [added.pk]}
+
+    response = clerk_api.patch(f"{URL}{own_draft.pk}/", {"remains": []}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert not own_draft.remains.exists()
+    assert own_draft.revisions.last().changes == {"removed": ["2022-09-20/001", "NEW-1"]}
+
+
+def test_patch_of_a_row_of_another_handover_is_refused_on_its_row(clerk_api, own_draft, draft):
+    other = draft.remains.get()
+
+    response = clerk_api.patch(
+        f"{URL}{own_draft.pk}/", {"remains": [{"id": other.pk, "notes": "x"}]}, format="json"
+    )
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["remains"]
-    assert draft.remains.count() == 1
+    assert list(response.json()["errors"]) == ["remains[0].id"]
+    other.refresh_from_db()
+    assert other.notes == NOTES_SECRET
 
 
-def test_patch_applies_the_model_rules(clerk_api, draft):
-    response = clerk_api.patch(f"{URL}{draft.pk}/", {"to_party": "AZE"})
+def test_patch_applies_the_model_rules(clerk_api, own_draft):
+    response = clerk_api.patch(f"{URL}{own_draft.pk}/", {"to_party": "AZE"})
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "non_field_errors": ["A handover goes from one party to a different party."]
     }
-    draft.refresh_from_db()
-    assert draft.to_party.code == "ARM"
+    own_draft.refresh_from_db()
+    assert own_draft.to_party.code == "ARM"
 
 
-def test_patch_cannot_send_identified_remains_to_another_party(clerk_api, setting, other_clerk):
+def test_patch_cannot_send_identified_remains_to_another_party(clerk, clerk_api, setting):
     person = PersonFactory(conflict=setting["conflict"], party=setting["arm"])
     row = {"identification": "presumptive", "person": person}
-    handover = make_handover(other_clerk, setting, rows=[row])
+    handover = make_handover(clerk, setting, rows=[row])
 
     response = clerk_api.patch(f"{URL}{handover.pk}/", {"to_party": "ICRC"})
 

@@ -11,7 +11,7 @@ from repatriation.forms import PERSON_NAME_UNKNOWN
 from repatriation.models import Handover, Remains
 from repatriation.services import NO_VERIFY_PERMISSION, OWN_DRAFT, handover_send_back
 from tests.factories import HandoverFactory, PersonFactory, RemainsFactory, UserFactory
-from tests.web_helpers import DATE, batch_post
+from tests.web_helpers import DATE, batch_post, verify_form, verify_url
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def test_a_batch_of_100_rows_saves_in_one_request(logged_in_clerk, setting, miss
     handover = Handover.objects.get()
     assert handover.remains.count() == 100
     missing_soldier.refresh_from_db()
-    assert missing_soldier.status == "killed"
+    assert missing_soldier.status == "missing"  # recorded only when the draft is verified
 
 
 def test_a_journalist_cannot_post_a_batch(client, journalist, setting):
@@ -254,10 +254,6 @@ def clerks_draft(clerk, setting):
     )
     RemainsFactory(handover=handover, dna_sample_ref="LAB-99", notes="restricted note")
     return handover
-
-
-def verify_url(handover):
-    return f"/handovers/{handover.pk}/verify/"
 
 
 def test_the_detail_page_shows_every_field_to_staff(logged_in_clerk, clerks_draft):
@@ -299,8 +295,17 @@ def test_a_verifier_verifies_someone_else_s_draft(client, verifier, clerks_draft
     client.force_login(verifier)
     page = client.get(verify_url(clerks_draft)).content.decode()
     assert 'value="verify"' in page and "LAB-99" in page
+    assert page.index("LAB-99") < page.index('value="verify"')  # the decision after the rows
+    assert "I checked every row against the source: 1 logged of 1 announced" in page
+    unticked = client.post(
+        verify_url(clerks_draft), {**verify_form(client, clerks_draft), "checked": ""}
+    )
+    assert unticked.status_code == 200
+    assert "id_checked" in error_ids(unticked.content.decode())
+    clerks_draft.refresh_from_db()
+    assert clerks_draft.state == "draft"
 
-    response = client.post(verify_url(clerks_draft), {"action": "verify"})
+    response = client.post(verify_url(clerks_draft), verify_form(client, clerks_draft))
 
     assert response["Location"] == f"/handovers/{clerks_draft.pk}/"
     clerks_draft.refresh_from_db()
@@ -321,7 +326,7 @@ def test_a_verifier_sends_a_draft_back_and_the_clerk_sees_why(
 
     assert response.status_code == 302
     clerks_draft.refresh_from_db()
-    assert (clerks_draft.state, clerks_draft.sent_back_by) == ("draft", verifier)
+    assert (clerks_draft.state, clerks_draft.sent_back_by) == ("sent_back", verifier)
     client.force_login(clerk)
     comment = escape("Row 1: the case number is the lab's.")
     assert comment in client.get(f"/handovers/{clerks_draft.pk}/").content.decode()

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.roles import VERIFIER
 from repatriation.models import Handover, Remains
 from repatriation.services import (
     ALREADY_VERIFIED,
@@ -19,6 +20,7 @@ from tests.factories import (
     PartyFactory,
     PersonFactory,
     RemainsFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +136,7 @@ def test_a_prisoners_handover_lists_the_persons_released(clerk, setting):
     assert set(handover.released_persons.all()) == set(prisoners)
 
 
-def test_confirmed_remains_make_the_person_killed_dated_the_identification(clerk, setting):
+def test_confirmed_remains_make_the_person_killed_only_when_verified(clerk, verifier, setting):
     _conflict, arm, _aze = setting
     person = PersonFactory(party=arm, status="missing", status_date=datetime.date(2022, 9, 13))
     row = {
@@ -144,12 +146,18 @@ def test_confirmed_remains_make_the_person_killed_dated_the_identification(clerk
         "identified_on": IDENTIFIED,
     }
 
-    create(clerk, setting, remains=[row])
+    handover = create(clerk, setting, remains=[row])
+
+    person.refresh_from_db()
+    assert (person.status, person.status_date) == ("missing", datetime.date(2022, 9, 13))
+    assert person.status_changes.count() == 1
+
+    handover_verify(handover=handover, user=verifier)
 
     person.refresh_from_db()
     assert (person.status, person.status_date) == ("killed", IDENTIFIED)
     last = person.status_changes.last()
-    assert last.recorded_by == clerk
+    assert last.recorded_by == verifier
     assert "2022-09-20/001" in last.source_note and "DNA" in last.source_note
 
 
@@ -169,14 +177,17 @@ def test_remains_of_a_person_recorded_as_released_do_not_rewrite_history(clerk, 
     person = PersonFactory(party=arm, status="released")
     row = {"person": person, "identification": "confirmed", "identified_on": IDENTIFIED}
 
-    create(clerk, setting, remains=[row])
+    handover = create(clerk, setting, remains=[row])
+    handover_verify(handover=handover, user=UserFactory(groups=[VERIFIER]))
 
     person.refresh_from_db()
     assert person.status == "released"
     assert person.remains.get().identification == "confirmed"
 
 
-def test_remains_identify_confirms_later_and_kills(clerk, setting):
+def test_remains_identify_confirms_a_drafts_remains_and_verification_kills(
+    clerk, verifier, setting
+):
     _conflict, arm, _aze = setting
     handover = create(clerk, setting, remains=[{}])
     remains = handover.remains.get()
@@ -194,6 +205,10 @@ def test_remains_identify_confirms_later_and_kills(clerk, setting):
     remains.refresh_from_db()
     person.refresh_from_db()
     assert (remains.person, remains.identification) == (person, "confirmed")
+    assert person.status == "captured"
+    assert handover.revisions.get().changes == {"changed": [remains.pk]}
+    handover_verify(handover=handover, user=verifier)
+    person.refresh_from_db()
     assert (person.status, person.status_date) == ("killed", IDENTIFIED)
 
 
@@ -202,8 +217,32 @@ def test_remains_identify_refuses_confirmation_without_person(clerk, setting):
     remains = handover.remains.get()
     with pytest.raises(ValidationError):
         remains_identify(
-            remains=remains, person=None, identification="confirmed", identified_on=IDENTIFIED
+            remains=remains,
+            person=None,
+            identification="confirmed",
+            identified_on=IDENTIFIED,
+            user=clerk,
         )
+    remains.refresh_from_db()
+    assert remains.identification == "unidentified"
+
+
+def test_remains_of_a_verified_handover_are_final(clerk, verifier, setting):
+    _conflict, arm, _aze = setting
+    handover = create(clerk, setting, remains=[{}])
+    handover_verify(handover=handover, user=verifier)
+    remains = handover.remains.get()
+
+    with pytest.raises(ValidationError) as excinfo:
+        remains_identify(
+            remains=remains,
+            person=PersonFactory(party=arm),
+            identification="confirmed",
+            identified_on=IDENTIFIED,
+            user=clerk,
+        )
+
+    assert excinfo.value.code == "verified"
     remains.refresh_from_db()
     assert remains.identification == "unidentified"
 

@@ -107,7 +107,9 @@ def test_no_read_gives_a_server_error(api_schema):
 
 
 def test_no_write_by_a_clerk_gives_a_server_error(api_schema, clerk_headers):
-    failures, statuses = fuzz(api_schema.include(method=["POST", "PATCH"]), headers=clerk_headers)
+    # Not the logout endpoints: they revoke the very token the other requests are sent with.
+    writes = api_schema.include(method=["POST", "PATCH"]).exclude(path_regex="^/api/v1/auth/")
+    failures, statuses = fuzz(writes, headers=clerk_headers)
 
     assert failures == []
     # The token works: the requests reach the serializers (400) and the services.

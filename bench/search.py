@@ -15,6 +15,12 @@ names, misspellings, aliases, and a name nobody has — over every person in the
   page of 50 with the count (SearchPaginator, as the registry pages it), without rendering.
 
 Target (issue 6): p95 ≤ 50 ms for a search over 200,000 persons.
+
+``--forms`` instead measures, on the generated Armenian list of the tests
+(``demo.armenian_list``, 3,000 persons, built in a transaction rolled back after), each
+conventional Russian / passport spelling (issue 22): recall = share of the persons of that
+Armenian surname found; precision = share of that surname among the first n results, n being
+the number of such persons.
 """
 
 import argparse
@@ -38,12 +44,15 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
 from casualties.filtersets import PersonFilterSet  # noqa: E402
-from casualties.models import Person, PersonAlias  # noqa: E402
+from casualties.models import Conflict, Party, Person, PersonAlias  # noqa: E402
+from casualties.search.names import person_search  # noqa: E402
 from casualties.search.paging import SearchPaginator  # noqa: E402
 from casualties.search.transliteration import search_key  # noqa: E402
+from demo.armenian_list import armenian_list  # noqa: E402
 
 SLUG = "synthetic-search"
 URL = "/api/v1/persons/"
@@ -116,12 +125,45 @@ def report(label: str, times: list[float]) -> None:
     print(f"  {label:24s} {median:7.1f} / {p95:7.1f}")
 
 
+FORMS = {
+    "Оганесян": "Հովհաննիսյան", "Oganesyan": "Հովհաննիսյան", "Ованесян": "Հովհաննիսյան",
+    "Акопян": "Հակոբյան", "Akopyan": "Հակոբյան", "Казарян": "Ղազարյան", "Kazaryan": "Ղազարյան",
+    "Gevorkyan": "Գևորգյան", "Геворкян": "Գևորգյան", "Gevorgyan": "Գևորգյան",
+    "Арутюнян": "Հարությունյան", "Arutyunyan": "Հարությունյան", "Sargsyan": "Սարգսյան",
+}  # fmt: skip
+
+
+def recall_and_precision() -> None:
+    with transaction.atomic():
+        scope = {
+            "conflict": Conflict.objects.create(
+                slug="bench-forms", name="Forms benchmark", start_date="2020-09-27"
+            ),
+            "party": Party.objects.create(code="BENCH-FORMS", name="Forms", kind="state"),
+        }
+        by_word = armenian_list(scope)["by_word"]
+        print("form            persons  recall  precision in first n")
+        for query, armenian in FORMS.items():
+            expected = by_word[armenian]
+            found = list(
+                person_search(query).filter(conflict=scope["conflict"]).values_list("pk", flat=True)
+            )
+            recall = len(expected & set(found)) / len(expected)
+            precision = len(expected & set(found[: len(expected)])) / len(expected)
+            print(f"{query:15s} {len(expected):7d} {recall:7.0%} {precision:10.0%}")
+        transaction.set_rollback(True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-generate", action="store_true", help="reuse the existing data")
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5, help="requests per search string")
+    parser.add_argument("--forms", action="store_true", help="recall/precision of the forms")
     args = parser.parse_args()
+    if args.forms:
+        recall_and_precision()
+        return
 
     if not args.skip_generate:
         start = time.perf_counter()

@@ -2,6 +2,7 @@
 last word; the checks here only put the service's own messages beside the right field."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -114,4 +115,23 @@ class FigureForm(forms.ModelForm):
         fields = ("category", "subject_party", "value", "civilians", "qualifier")
 
 
-FigureFormSet = forms.formset_factory(FigureForm, extra=3, can_delete=True, max_num=100)
+class BaseFigureFormSet(forms.BaseFormSet):
+    # Django's formset formats its own message with ``num``.
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _(
+            "A statement holds at most %(num)d figures; enter the rest as another."
+        ),
+    }
+
+
+# The cap of the API and the services (DESIGN §6); beyond it nothing of the rows is read.
+FigureFormSet = forms.formset_factory(
+    FigureForm,
+    formset=BaseFigureFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=settings.MAX_FIGURES_PER_STATEMENT,
+    absolute_max=settings.MAX_FIGURES_PER_STATEMENT,
+    validate_max=True,
+)

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
+from casualties.plausible import check_dates, check_statement_dates, date_problem, earliest
 from casualties.search.transliteration import search_key, to_latin
 from core.rows import row_errors
 
@@ -24,6 +26,7 @@ DATED_BEFORE_CURRENT = _(
 )
 DATED_IN_FUTURE = _("A status change cannot be dated in the future.")
 UNKNOWN_STATUS = _("“%(value)s” is not a known status.")
+TOO_MANY_FIGURES = _("A statement holds at most %(max)s figures; enter the rest as another.")
 
 PERSON_EDITABLE_FIELDS = (
     "conflict",
@@ -43,19 +46,19 @@ def _status_label(value: str) -> str:
     return str(PersonStatus(value).label)
 
 
-def status_date_error(effective_date: datetime.date, *, not_before: datetime.date | None = None):
+def status_date_error(effective_date: datetime.date, *, not_before=None, conflict=None):
     """The message for a status date that breaks the rules, or None. Forms reuse it."""
     if effective_date > timezone.localdate():
         return DATED_IN_FUTURE
     if not_before is not None and effective_date < not_before:
         return DATED_BEFORE_CURRENT % {"date": not_before.isoformat()}
-    return None
+    return date_problem(effective_date, today=timezone.localdate(), not_before=earliest(conflict))
 
 
-def _check_date(effective_date: datetime.date, *, not_before: datetime.date | None = None) -> None:
-    error = status_date_error(effective_date, not_before=not_before)
+def _check_date(effective_date, *, not_before=None, conflict=None, field="effective_date"):
+    error = status_date_error(effective_date, not_before=not_before, conflict=conflict)
     if error:
-        raise ValidationError({"effective_date": error})
+        raise ValidationError({field: error})
 
 
 @transaction.atomic
@@ -73,7 +76,8 @@ def person_create(
     """Register a person with an initial status, recorded as their first StatusChange."""
     if status not in PersonStatus.values:
         raise ValidationError({"status": UNKNOWN_STATUS % {"value": status}})
-    _check_date(status_date)
+    _check_date(status_date, conflict=conflict, field="status_date")
+    check_dates({"date_of_birth": fields.get("date_of_birth")}, births=["date_of_birth"])
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"person_create() got unexpected fields: {sorted(unknown)}")
@@ -117,6 +121,7 @@ def person_update(*, person: Person, data: dict) -> Person:
     if not locked.name_latin:
         locked.name_latin = to_latin(locked.full_name)
     locked.refresh_search_key()
+    check_dates({"date_of_birth": locked.date_of_birth}, births=["date_of_birth"])
     locked.full_clean()
     locked.save()
     return locked
@@ -155,7 +160,7 @@ def person_change_status(
     error = status_move_error(current=locked.status, new=status, reason=reason)
     if error:
         raise error
-    _check_date(effective_date, not_before=locked.status_date)
+    _check_date(effective_date, not_before=locked.status_date, conflict=locked.conflict)
     change = StatusChange(
         person=locked,
         status=status,
@@ -184,10 +189,17 @@ STATEMENT_EDITABLE_FIELDS = (
 )
 
 
+def check_figure_count(figures: list) -> None:
+    """Refuse a list longer than ``MAX_FIGURES_PER_STATEMENT`` before checking any figure."""
+    if len(figures) > (cap := settings.MAX_FIGURES_PER_STATEMENT):
+        raise ValidationError({"figures": [str(TOO_MANY_FIGURES % {"max": cap})]})
+
+
 def _save_figures(statement: Statement, figures: Iterable[dict]) -> None:
     """Validate and save each figure; errors are keyed by position and field
     (``figures[1].value``, ``figures[1]`` for the figure as a whole; see ``core.rows``)."""
-    errors = {}
+    figures, errors = list(figures), {}
+    check_figure_count(figures)
     for index, figure_fields in enumerate(figures):
         figure = Figure(statement=statement, **figure_fields)
         try:
@@ -204,6 +216,7 @@ def _save_figures(statement: Statement, figures: Iterable[dict]) -> None:
 def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
     """Record a statement and its figures; any invalid figure saves nothing."""
     statement = Statement(**fields)
+    check_statement_dates(statement)
     statement.full_clean()
     statement.save()
     _save_figures(statement, figures)
@@ -229,6 +242,7 @@ def statement_update(
     locked = Statement.objects.select_for_update().get(pk=statement.pk)
     for field, value in data.items():
         setattr(locked, field, value)
+    check_statement_dates(locked)
     locked.full_clean()
     locked.save()
     if figures is not None:

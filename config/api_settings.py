@@ -3,6 +3,7 @@
 
 import datetime
 import os
+from pathlib import Path
 
 # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For, so each client is
 # throttled on its own address rather than the proxy's. 0 (the default): the header is never
@@ -49,17 +50,40 @@ REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "365"))),
 }
 
+
+def readme_quickstart() -> str:
+    """README's "journalist's quickstart" section: the docs page opens with it, so the two
+    never disagree."""
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    start = text.find("## The REST API")
+    if start < 0:
+        return ""
+    body = text[text.find("\n", start) + 1 :]
+    end = body.find("\n## ")
+    return (body if end < 0 else body[:end]).strip()
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casualty & Repatriation Ledger API",
     "DESCRIPTION": (
         "Official figures, handovers of remains and prisoners, person records, and the ledger "
-        "that reconciles them. Read access is open; writes need a clerk's token."
+        "that reconciles them. Read access is open; writes need a clerk's token.\n\n"
+        + readme_quickstart()
     ),
+    # Grouped by subject, public reads first, staff writes last (core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.tag_operations",
+    ],
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from local static files: the docs work on a network with no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (nested interactive
+    # elements, which screen readers cannot reach): off.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
 }

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from ledger.api.changes import ChangeFeedView
+
 app_name = "api"
 
 urlpatterns = [
@@ -9,4 +11,5 @@ urlpatterns = [
     path("", include("casualties.api.urls")),
     path("", include("repatriation.api.urls")),
     path("", include("ledger.api.urls")),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
 ]

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import dj_database_url
 import pghistory
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,34 +43,23 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 # e.g. "https://ledger.example.org" behind a proxy that rewrites Host.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# HTTPS. On by default with DEBUG off, so `manage.py check --deploy` is clean; development
-# (DEBUG on) runs on plain http://127.0.0.1 and keeps them off. Behind a reverse proxy that
-# ends TLS, set BEHIND_PROXY=1: the proxy's X-Forwarded-Proto then tells Django the request was
-# HTTPS (the proxy must set that header itself, overwriting any the client sent).
-HTTPS = not DEBUG
-BEHIND_PROXY = env_bool("BEHIND_PROXY")
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
-X_FRAME_OPTIONS = "DENY"
-# A health check from the load balancer may come over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SILENCED_SYSTEM_CHECKS = []
-if BEHIND_PROXY and not SECURE_SSL_REDIRECT:
-    # The proxy redirects http to https itself (the only setup where turning this off is
-    # right): the deploy check cannot see the proxy, so its "no SSL redirect" warning is
-    # silenced in this explicit configuration and no other.
-    SILENCED_SYSTEM_CHECKS.append("security.W008")
-if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD and "SECURE_HSTS_PRELOAD" in os.environ:
-    # Preloading is a commitment for the whole domain; declining it on purpose is no oversight.
-    SILENCED_SYSTEM_CHECKS.append("security.W021")
+# HTTPS, security headers, the Content-Security-Policy.
+from config.security_settings import (  # noqa: E402, F401
+    CONTENT_SECURITY_POLICY,
+    CSRF_COOKIE_SECURE,
+    HTTPS,
+    SECURE_CONTENT_TYPE_NOSNIFF,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    SECURE_HSTS_PRELOAD,
+    SECURE_HSTS_SECONDS,
+    SECURE_PROXY_SSL_HEADER,
+    SECURE_REDIRECT_EXEMPT,
+    SECURE_REFERRER_POLICY,
+    SECURE_SSL_REDIRECT,
+    SESSION_COOKIE_SECURE,
+    SILENCED_SYSTEM_CHECKS,
+    X_FRAME_OPTIONS,
+)
 
 INSTALLED_APPS = [
     # pghistory.admin must come before django.contrib.admin so its templates win.
@@ -232,21 +220,6 @@ from config.login_settings import (  # noqa: E402, F401
     SESSION_IDLE_TIMEOUT,
 )
 
-# No inline scripts or styles anywhere: pages pass data to scripts in data- attributes.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        # Pico draws its checkboxes and select arrows as data: SVG images.
-        "img-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-    }
-}
-
 # Audit trail (django-pghistory): every tracked model records inserts, updates and deletes,
 # and the event tables refuse UPDATE and DELETE at the database level.
 PGHISTORY_APPEND_ONLY = True
@@ -275,6 +248,18 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     # The periodic tasks would leave a row a minute behind; failed jobs stay to be looked at.
     "delete_jobs": "successful",
 }
+
+# Caps on the lists one request may hold, plausible dates, small public counts.
+from config.limits import (  # noqa: E402, F401
+    DATA_UPLOAD_MAX_MEMORY_SIZE,
+    DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    DATE_MARGIN_DAYS,
+    MAX_FIGURES_PER_STATEMENT,
+    MAX_REMAINS_PER_HANDOVER,
+    PUBLIC_MIN_CELL,
+)
+
+RELEASES_DIR = Path(os.environ.get("RELEASES_DIR", BASE_DIR / "var" / "releases"))  # releases
 
 # The REST API: DRF, tokens and the OpenAPI schema.
 from config.api_settings import (  # noqa: E402, F401

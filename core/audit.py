@@ -28,13 +28,28 @@ BUMP_DATA_VERSION = """
 """
 
 
-def audited():
-    """Class decorator recording every insert, update and delete of a domain model."""
+# Set for a transaction by core.audit_trail.start_bulk_inserts: the chain's seal then advances
+# the data version at commit, and the row triggers below need not (see ``audited``).
+SEAL_BUMPS = "ledger.audit_bulk_bump"
+
+
+def audited(*, set_wise_inserts: bool = False):
+    """Class decorator recording every insert, update and delete of a domain model.
+
+    ``set_wise_inserts`` (the tables the person import fills): one statement-level trigger
+    records a statement's inserts from its new rows (pghistory's ``level``), instead of one
+    trigger call per row; and the per-row data-version trigger has a WHEN condition, evaluated
+    without calling it, that lets it stand aside while the seal is to advance the version — any
+    write records events, so a link, so a seal. Neither can turn the recording off.
+    """
     # Fresh tracker instances per model: pghistory binds each instance to one model.
     track = pghistory.track(
-        pghistory.InsertEvent(),
+        pghistory.InsertEvent(level=pgtrigger.Statement if set_wise_inserts else None),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+    )
+    unless_sealed = pgtrigger.Condition(
+        f"current_setting('{SEAL_BUMPS}', true) IS DISTINCT FROM 'on'"
     )
     bump = pgtrigger.register(
         pgtrigger.Trigger(
@@ -43,6 +58,7 @@ def audited():
             when=pgtrigger.After,
             operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
             timing=pgtrigger.Deferred,
+            condition=unless_sealed if set_wise_inserts else None,
             func=BUMP_DATA_VERSION,
         )
     )

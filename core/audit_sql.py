@@ -60,10 +60,23 @@ END $$;
 """
 
 # The settings under which an event row is hashed: its text must not depend on the session.
-CANONICAL = "SET TimeZone = 'UTC' SET extra_float_digits = 1 SET IntervalStyle = 'postgres'"
-# An event row's hash: its columns as canonical JSON (keys sorted), nulls left out so that a
-# nullable column added later does not change the hash of the rows written before it.
-ROW_HASH = "sha256(convert_to(jsonb_strip_nulls(to_jsonb({row}))::text, 'UTF8'))"
+CANONICAL = (
+    "SET TimeZone = 'UTC' SET extra_float_digits = 1 SET IntervalStyle = 'postgres'"
+    " SET DateStyle = 'ISO, YMD' SET bytea_output = 'hex'"
+)
+
+
+def row_hash(columns, row: str) -> str:
+    """An event row's hash: ``column:'value'`` for each column, by name, nulls left out (so that
+    a nullable column added later does not change the hash of the rows written before it).
+    quote_literal makes the text unambiguous, and it is much cheaper than building the row's JSON
+    (bench/README.md: the import hashes every row it writes)."""
+    parts = ", ".join(f"'{name}:' || quote_literal({row}.\"{name}\")" for name in sorted(columns))
+    return f"sha256(convert_to(concat_ws(',', {parts}), 'UTF8'))"
+
+
+# How rows were hashed by links written before row_hash (verify_audit accepts either).
+LEGACY_ROW_HASH = "sha256(convert_to(jsonb_strip_nulls(to_jsonb({row}))::text, 'UTF8'))"
 
 LINK_BODY = """
 CREATE OR REPLACE FUNCTION core_audit_link_body(table_name text, event_ids bigint[], digests bytea)
@@ -72,22 +85,23 @@ RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
 $$;
 """
 
-# SECURITY DEFINER: the runtime role has no privilege on the chain's tables at all.
-_QUOTED_ROW_HASH = ROW_HASH.format(row="r").replace("'", "''")
-LINK_EVENTS = f"""
-CREATE OR REPLACE FUNCTION core_audit_link_events() RETURNS trigger LANGUAGE plpgsql
-SECURITY DEFINER SET search_path = public, pg_temp {CANONICAL} AS $$
+# One function per event table (its columns are spelt out, static SQL: planned once per
+# session). SECURITY DEFINER: the runtime role has no privilege on the chain's tables at all.
+CHAIN_FUNCTION = (
+    """
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp """
+    + CANONICAL
+    + """ AS $$
 BEGIN
-    EXECUTE format(
-        'INSERT INTO core_audit_link (table_name, event_ids, digests)
-         SELECT %L, array_agg(r.%I ORDER BY r.%I),
-                string_agg({_QUOTED_ROW_HASH}, ''''::bytea
-                           ORDER BY r.%I)
-         FROM new_rows AS r HAVING count(*) > 0',
-        TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0], TG_ARGV[0]);
+    INSERT INTO core_audit_link (table_name, event_ids, digests)
+    SELECT TG_TABLE_NAME, array_agg(r.{pk} ORDER BY r.{pk}),
+           string_agg({row_hash}, ''::bytea ORDER BY r.{pk})
+    FROM new_rows AS r HAVING count(*) > 0;
     RETURN NULL;
 END $$;
 """
+)
 
 # At commit: take the head, place the link after it. A bulk insert (below) skipped the
 # per-row data-version triggers, so the version is advanced here, before the head is locked:
@@ -135,7 +149,7 @@ CREATE OR REPLACE TRIGGER core_audit_guard BEFORE UPDATE OR DELETE OR TRUNCATE O
     FOR EACH STATEMENT EXECUTE FUNCTION core_audit_refuse();
 CREATE OR REPLACE TRIGGER core_audit_chain AFTER INSERT ON {table}
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_link_events('{pk}');
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 """
 CONTEXT_TRIGGERS = """
 CREATE OR REPLACE TRIGGER core_audit_guard BEFORE DELETE OR TRUNCATE ON pghistory_context
@@ -144,10 +158,12 @@ CREATE OR REPLACE TRIGGER core_audit_context_grows BEFORE UPDATE ON pghistory_co
     FOR EACH ROW EXECUTE FUNCTION core_audit_context_grows();
 """
 
-# Bulk inserts (the person import): with ``ledger.audit_bulk`` on, the per-row insert-event and
-# data-version triggers of a table skip themselves and this statement-level trigger writes the
-# same events set-wise from the statement's new rows. Either the rows' own triggers record them
-# or this one does: the setting moves the work, it cannot turn the recording off.
+# Bulk inserts into a table whose inserts are recorded per row (the person import's tables record
+# theirs per statement anyway, core/audit.py): with ``ledger.audit_bulk`` on, the per-row
+# insert-event and data-version triggers of such a table skip themselves and this
+# statement-level trigger writes the same events set-wise from the statement's new rows. Either
+# the rows' own triggers record them or this one does: the setting moves the work, it cannot turn
+# the recording off.
 BULK_FUNCTION = """
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -187,4 +203,6 @@ BEGIN
 END $$;
 """
 
-FUNCTIONS = (REFUSE, CONTEXT_GROWS, SEAL_ONLY, LINK_BODY, LINK_EVENTS, SEAL)
+FUNCTIONS = (REFUSE, CONTEXT_GROWS, SEAL_ONLY, LINK_BODY, SEAL)
+# The one generic chain function the per-table ones replaced.
+OBSOLETE = "DROP FUNCTION IF EXISTS core_audit_link_events()"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connections
 
 from core import audit_sql
+from core.audit import SEAL_BUMPS
 
 BULK_SETTING = "ledger.audit_bulk"
 TRUNCATE_SETTING = "ledger.audit_truncate"
@@ -30,6 +31,21 @@ def event_models() -> list:
         and not model._meta.proxy
         and model._meta.db_table != "pghistory_events"
     ]
+
+
+def event_row_hash(model, row: str) -> str:
+    """The SQL hashing a row (alias ``row``) of an event model's table for the chain."""
+    return audit_sql.row_hash([field.column for field in model._meta.concrete_fields], row)
+
+
+def _chain_sql(model) -> str:
+    quote = connections["default"].ops.quote_name
+    table = model._meta.db_table
+    function = f"core_audit_chain_{table}"[:63]
+    created = audit_sql.CHAIN_FUNCTION.format(
+        function=function, pk=quote(model._meta.pk.column), row_hash=event_row_hash(model, "r")
+    )
+    return created + audit_sql.EVENT_TRIGGERS.format(table=quote(table), function=function)
 
 
 def _insert_event_triggers():
@@ -65,6 +81,10 @@ def bulk_skipped_triggers() -> list[str]:
     )
 
 
+def _bulk_function(event_model) -> str:
+    return f"core_audit_bulk_{event_model._meta.db_table}"[:63]
+
+
 def _bulk_sql(model, event_model) -> str:
     quote = connections["default"].ops.quote_name
     tracked = {field.column for field in model._meta.concrete_fields}
@@ -74,7 +94,7 @@ def _bulk_sql(model, event_model) -> str:
         if not field.name.startswith("pgh_") and field.column in tracked
     ]
     return audit_sql.BULK_FUNCTION.format(
-        function=f"core_audit_bulk_{event_model._meta.db_table}"[:63],
+        function=_bulk_function(event_model),
         table=quote(model._meta.db_table),
         event_table=quote(event_model._meta.db_table),
         pk=quote(model._meta.pk.column),
@@ -90,15 +110,19 @@ def install(using: str = "default") -> None:
         for sql in audit_sql.FUNCTIONS:
             cursor.execute(sql)
         for model in event_models():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = model._meta.pk.column
-            cursor.execute(audit_sql.EVENT_TRIGGERS.format(table=table, pk=pk))
+            cursor.execute(_chain_sql(model))
+        cursor.execute(audit_sql.OBSOLETE)
         cursor.execute(audit_sql.CONTEXT_TRIGGERS)
         for table in ("core_audit_link", "core_audit_head"):
             cursor.execute(audit_sql.CHAIN_TRIGGERS.format(table=table))
         cursor.execute(audit_sql.SEAL_TRIGGER)
-        for model, _trigger, event_model in _insert_event_triggers():
+        bulk = _insert_event_triggers()
+        for model, _trigger, event_model in bulk:
             cursor.execute(_bulk_sql(model, event_model))
+        # A model whose inserts pghistory now records set-wise itself needs no bulk trigger.
+        for event_model in set(event_models()) - {event for _m, _t, event in bulk}:
+            function = _bulk_function(event_model)
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")
         cursor.execute(audit_sql.SHOULD_IGNORE, {"bulk": bulk_skipped_triggers()})
 
 
@@ -119,9 +143,7 @@ def start_bulk_inserts(cursor) -> None:
     events once per statement (set-wise) instead of once per row; the chain links and the data
     version are done at commit."""
     cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_SETTING])
-    # prepare_bulk_writes made every constraint immediate; the chain's seal stays at commit, so
-    # the chain's head is locked only while committing, not for the length of an import.
-    cursor.execute("SET CONSTRAINTS core_audit_seal DEFERRED")
+    cursor.execute("SELECT set_config(%s, 'on', true)", [SEAL_BUMPS])
 
 
 def stop_bulk_inserts(cursor) -> None:

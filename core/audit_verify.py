@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connections, transaction
 
 from core import audit_sql
-from core.audit_trail import event_models
+from core.audit_trail import event_models, event_row_hash
 
 CHAIN = """
 SELECT seq, table_name, event_ids[1] FROM (
@@ -42,7 +42,7 @@ WITH linked AS (
          unnest(link.event_ids) WITH ORDINALITY AS entry(event_id, n)
     WHERE link.table_name = %(table)s
 ), present AS (
-    SELECT event.{pk} AS event_id, {row_hash} AS digest FROM {table} AS event
+    SELECT event.{pk} AS event_id, {row_hash} AS digest, event AS event_row FROM {table} AS event
 )
 SELECT linked.seq, COALESCE(linked.event_id, present.event_id),
        CASE WHEN present.event_id IS NULL THEN 'deleted'
@@ -50,6 +50,7 @@ SELECT linked.seq, COALESCE(linked.event_id, present.event_id),
             ELSE 'changed' END
 FROM linked FULL JOIN present ON present.event_id = linked.event_id
 WHERE linked.digest IS DISTINCT FROM present.digest
+  AND linked.digest IS DISTINCT FROM {legacy_hash}
 ORDER BY linked.seq NULLS LAST, 2 LIMIT 1
 """
 GUARDS = """
@@ -92,7 +93,8 @@ def _first_row_break(cursor, quote) -> tuple[tuple[float, Break] | None, int]:
         sql = ROWS.format(
             pk=quote(model._meta.pk.column),
             table=quote(table),
-            row_hash=audit_sql.ROW_HASH.format(row="event"),
+            row_hash=event_row_hash(model, "event"),
+            legacy_hash=audit_sql.LEGACY_ROW_HASH.format(row="present.event_row"),
         )
         cursor.execute(sql, {"table": table})
         found = cursor.fetchone()

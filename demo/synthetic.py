@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from casualties.choices import PartyKind, SourceKind
 from casualties.models import Conflict, Party, Source
-from casualties.search.transliteration import to_latin
+from casualties.search.transliteration import search_key, to_latin
 from demo import synthetic_sql as sql
 from repatriation.models import Agreement, Handover
 
@@ -150,6 +150,11 @@ def _params(ref: Reference, size: Size) -> dict:
     last_issue = min(end + datetime.timedelta(days=30), today)
     names = {key: list(values) for key, values in NAMES.items()}
     names |= {f"{key}_latin": [to_latin(name) for name in values] for key, values in NAMES.items()}
+    # Search keys as search_key makes them, for every (given name, surname) pair (row-major).
+    for side in ("a", "b"):
+        pairs = [(f"{first} {last}", f"{to_latin(first)} {to_latin(last)}")
+                 for first in names[f"{side}_first"] for last in names[f"{side}_last"]]  # fmt: skip
+        names[f"{side}_keys"] = [search_key(*pair) for pair in pairs]
     return {
         **SHARES,
         **names,

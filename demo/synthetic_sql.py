@@ -37,11 +37,11 @@ SELECT now(), now(), %(conflict)s,
     CASE WHEN d.restricted AND d.status IN ('killed', 'missing') THEN 'SYN-DNA-P' || d.i
          ELSE '' END,
     %(note)s,
-    -- search_key(full_name, name_latin): both names transliterate to the same Latin spelling.
-    lower(CASE WHEN d.generic THEN 'Synthetic Person ' || d.i
-         WHEN d.side_a
-         THEN (%(a_first_latin)s::text[])[d.f] || ' ' || (%(a_last_latin)s::text[])[d.l]
-         ELSE (%(b_first_latin)s::text[])[d.f] || ' ' || (%(b_last_latin)s::text[])[d.l] END)
+    -- search_key(full_name, name_latin), computed in Python for each (given name, surname)
+    -- pair: the key of an Armenian name holds its Russian forms (akopyan) too.
+    CASE WHEN d.generic THEN 'synthetic person ' || d.i
+         WHEN d.side_a THEN (%(a_keys)s::text[])[(d.f - 1) * %(names)s + d.l]
+         ELSE (%(b_keys)s::text[])[(d.f - 1) * %(names)s + d.l] END
 FROM (
     SELECT i, random() < %(share_a)s AS side_a, random() < 0.1 AS generic,
         random() < 0.05 AS civilian, mod(i, 4) = 0 AS restricted, random() AS u_date,

@@ -58,7 +58,9 @@ def _stamp(figure: dict) -> tuple:
 
 def official_total(official: dict) -> dict | None:
     """The figure the ledger counts against: the latest ``killed_or_missing``, or the sum of
-    ``killed`` and ``missing`` where both are newer than it (or it was never stated).
+    ``killed`` and ``missing`` where both are newer than it (or it was never stated), else
+    ``killed`` alone where no ``killed_or_missing`` was stated (many authorities report only
+    killed and injured).
 
     Returns ``{"value", "civilians", "source_categories"}`` or None.
     """
@@ -81,6 +83,12 @@ def official_total(official: dict) -> dict | None:
             "value": killed["value"] + missing["value"],
             "civilians": civilians,
             "categories": ["killed", "missing"],
+        }
+    if combined is None and killed:
+        return {
+            "value": killed["value"],
+            "civilians": killed["civilians"],
+            "categories": ["killed"],
         }
     if combined is None:
         return None

@@ -16,11 +16,14 @@ from core.db.replica import read_alias
 from ledger import discrepancies as d
 from ledger.agreements import agreement_progress
 from ledger.arithmetic import Returned, official_total, outstanding
+from ledger.people import person_blocks
 from ledger.scope import LedgerScope
+from ledger.series import build_series, build_sources
 from ledger.sql.figures import FIGURE_DECREASED, OFFICIAL, OTHER_CLAIMS
 from ledger.sql.handovers import HANDOVERS
 from ledger.sql.pairs import PAIRS
 from ledger.sql.persons import confirmed_remains, status_counts
+from ledger.sql.series import SERIES, SOURCES
 
 Key = tuple[int, int]
 RETURNED_COUNTS = (
@@ -147,17 +150,32 @@ class _Evidence:
         return found
 
 
-def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None = None) -> dict:
-    """The full ledger of DESIGN §4 for one conflict and party."""
-    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of)
+def ledger_for(
+    *,
+    conflict: Conflict,
+    party: Party,
+    as_of: datetime.date | None = None,
+    source: str | None = None,
+) -> dict:
+    """The full ledger of DESIGN §4 for one conflict and party (from one authority's
+    figures only, with ``source``)."""
+    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of, source=source)
     evidence = _Evidence(scope)
     key = (conflict.pk, party.pk)
     claims = [{"category": row["category"], **_figure(row)} for row in _rows(OTHER_CLAIMS, scope)]
+    core = evidence.core(key)
+    blocks = person_blocks(_rows, scope, core["registry"], core["outstanding"]["official_total"])
+    core["registry"]["by_region"] = blocks.pop("by_region")
+    # Every authority of the party, whichever one ``source`` picks, so a reader can switch.
+    all_sources = LedgerScope(conflict=conflict, party=party, as_of=as_of)
     return {
         "conflict": conflict.slug,
         "party": party.code,
         "as_of": as_of,
-        **evidence.core(key),
+        "source": source,
+        **core,
+        **blocks,
+        "sources": build_sources(_rows(SOURCES, all_sources)),
         "other_claims": claims,
         "agreements": agreement_progress(scope),
         "timeline": evidence.timeline(key),
@@ -165,12 +183,28 @@ def ledger_for(*, conflict: Conflict, party: Party, as_of: datetime.date | None 
 
 
 def ledger_timeline(
-    *, conflict: Conflict, party: Party, as_of: datetime.date | None = None
+    *,
+    conflict: Conflict,
+    party: Party,
+    as_of: datetime.date | None = None,
+    source: str | None = None,
 ) -> list[dict]:
     """Dated points: official total, official remains returned, cumulative remains received."""
-    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of)
+    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of, source=source)
     [row] = _rows(HANDOVERS, scope) or [EMPTY_HANDOVERS]
     return _timeline_points(row)
+
+
+def ledger_series(
+    *,
+    conflict: Conflict,
+    party: Party,
+    as_of: datetime.date | None = None,
+    source: str | None = None,
+) -> list[dict]:
+    """Every dated series of the ledger (DESIGN §4), in one query."""
+    scope = LedgerScope(conflict=conflict, party=party, as_of=as_of, source=source)
+    return build_series(_rows(SERIES, scope))
 
 
 def _timeline_points(handovers: dict) -> list[dict]:

@@ -9,11 +9,13 @@ from casualties.models import Conflict, Party
 @dataclass(frozen=True)
 class LedgerScope:
     """One (conflict, party) ledger, or every ledger where either is ``None``; only evidence
-    dated on or before ``as_of`` counts (``None``: everything recorded)."""
+    dated on or before ``as_of`` counts (``None``: everything recorded); with ``source``, the
+    party's own figures come from that one authority only."""
 
     conflict: Conflict | None = None
     party: Party | None = None
     as_of: datetime.date | None = None
+    source: str | None = None  # one authority's figures only (``?source=``), by name
 
     @property
     def as_of_given(self) -> bool:
@@ -25,4 +27,5 @@ class LedgerScope:
             "conflict": self.conflict.pk if self.conflict else None,
             "party": self.party.pk if self.party else None,
             "as_of": self.as_of,
+            "source": self.source,
         }

@@ -6,6 +6,7 @@ field, row or row field they concern.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst
@@ -19,7 +20,8 @@ from repatriation.choices import Identification, IdentificationMethod, RemainsCo
 from repatriation.models import Handover, Remains
 
 ROWS_PREFIX = "remains"
-MAX_ROWS = 1000
+# The cap of the API and the services (DESIGN §6), so the page refuses what they would.
+MAX_ROWS = settings.MAX_REMAINS_PER_HANDOVER
 PERSON_OPTIONS_ID = "person-options"
 
 PERSON_NUMBER_UNKNOWN = _("No person has the number %(number)s.")
@@ -32,6 +34,8 @@ PERSON_NAME_AMBIGUOUS = _(
     "mean, e.g. #%(number)s."
 )
 TOO_MANY_ROWS = _("A batch holds at most %(max)s rows; enter the rest as another handover.")
+# Django's formset formats its own message with ``num``.
+TOO_MANY_FORMS = _("A batch holds at most %(num)d rows; enter the rest as another handover.")
 
 # What a row gives handover_create, besides the person it names.
 ROW_VALUES = (
@@ -124,6 +128,20 @@ class RemainsRowForm(forms.Form):
 
 
 class BaseRemainsFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": TOO_MANY_FORMS,
+    }
+
+    def too_many(self) -> bool:
+        """More rows posted than a batch may hold (checked before any row is read)."""
+        management = self.management_form
+        return (
+            self.is_bound
+            and management.is_valid()
+            and management.cleaned_data["TOTAL_FORMS"] > self.absolute_max
+        )
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if index is not None:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,7 @@ from casualties.models import (
     StatusChange,
 )
 from casualties.services import (
+    check_figure_count,
     person_change_status,
     person_create,
     person_update,
@@ -84,6 +86,13 @@ class StatementSerializer(serializers.ModelSerializer):
         ]
 
     def to_internal_value(self, data):
+        figures = data.get("figures") if isinstance(data, dict) else None
+        if isinstance(figures, list):
+            # Before any figure is read: a list past the cap is refused whole, at once.
+            try:
+                check_figure_count(figures)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from exc
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:

@@ -7,13 +7,14 @@ from a worker thread on the caller's own connection, so one transaction holds th
 caller's Python checks the next rows on one core while PostgreSQL inserts on the other, and a
 rollback (a bad row found later, an error) still undoes every chunk.
 
-Per-row triggers cost more than the inserts they guard, so the import runs in the audit
-trail's bulk mode (``core.audit_trail.start_bulk_inserts``): the per-row insert-event and
-data-version triggers of the tables written step aside and statement-level triggers write the
-same events set-wise, under the importing user's context, chained like every other event, the
-data version advanced at commit. Nothing is switched off: no ``session_replication_role``, no
-``pgtrigger.ignore`` (the runtime role may use neither, DESIGN §7); every other trigger fires,
-the foreign keys' checks included.
+Per-row trigger calls cost more than the inserts they guard, so the tables written record
+their inserts' audit events with one statement-level trigger each (``audited(set_wise_inserts=
+True)``: set-wise from the statement's new rows, under the importing user's context, chained like
+every other event), and the import's bulk mode (``core.audit_trail.start_bulk_inserts``) leaves
+the data version to the chain's seal at commit, so the per-row data-version triggers' WHEN
+condition keeps them from even being queued. Nothing is switched off: no
+``session_replication_role``, no ``pgtrigger.ignore`` (the runtime role may use neither, DESIGN
+§7); every other trigger fires, the foreign keys' checks included.
 """
 
 from collections.abc import Callable, Sequence

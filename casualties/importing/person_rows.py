@@ -21,6 +21,7 @@ from casualties.importing.common import (
     iso_date,
 )
 from casualties.models import Person
+from casualties.plausible import date_problem
 from casualties.search.transliteration import search_key, to_latin
 
 TEXT = ("full_name", "name_latin", "rank", "unit", "home_region", "service_number",
@@ -80,9 +81,13 @@ def check_header(header: list[str] | None) -> list[str]:
 class RowChecker:
     """Turns the cells of one data row into a clean tuple, or a list of errors."""
 
-    def __init__(self, header: list[str], today: datetime.date):
+    def __init__(
+        self, header: list[str], today: datetime.date, *, earliest: datetime.date | None = None
+    ):
         self.header = header
         self.today = today
+        # ``plausible.earliest(conflict)``: no status dated before the conflict began.
+        self.earliest = earliest
         self.statuses = frozenset(PersonStatus.values)
         self.allowed_statuses = ", ".join(PersonStatus.values)
 
@@ -115,6 +120,12 @@ class RowChecker:
                 return BAD_DATE % {"value": value}
             if name == "status_date" and day > self.today:
                 return FUTURE_DATE
+            bound = self.earliest if name == "status_date" else None
+            problem = date_problem(
+                day, today=self.today, not_before=bound, birth=name == "date_of_birth"
+            )
+            if problem:
+                return problem
         if name in BOOLEANS and value.lower() not in TRUE | FALSE:
             return BAD_BOOLEAN % {"value": value}
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, Qualifier
@@ -25,6 +26,7 @@ from casualties.importing.common import (
     iso_date,
 )
 from casualties.models import Figure, Party, Statement
+from casualties.plausible import date_problem
 
 
 def constraint_message(model, name: str):
@@ -197,8 +199,17 @@ class Line:
 class RowReader:
     """Reads one row, collecting one error per bad field instead of stopping at the first."""
 
-    def __init__(self, at: dict, row: Mapping, parties: Mapping[str, Party]):
+    def __init__(
+        self,
+        at: dict,
+        row: Mapping,
+        parties: Mapping[str, Party],
+        *,
+        earliest: datetime.date | None = None,
+    ):
         self.at, self.row, self.parties = at, row, parties
+        # ``plausible.earliest(conflict)``: no ``as_of`` before the conflict began.
+        self.earliest = earliest
         self.errors: list[RowError] = []
 
     def error(self, name: str, message) -> None:
@@ -233,6 +244,14 @@ class RowReader:
             self.error("date", REQUIRED)
         elif issued_on and as_of and as_of > issued_on:
             self.error("as_of", AS_OF_AFTER_ISSUE)
+        today, said = timezone.localdate(), set()
+        for name, day, bound in (("issued_on", issued_on, None), ("as_of", as_of, self.earliest)):
+            problem = date_problem(day, today=today, not_before=bound)
+            # A ``date`` column stands for both: the error names the column given, once.
+            column = "date" if _blank(self.row.get(name)) else name
+            if problem and (column, str(problem)) not in said:
+                said.add((column, str(problem)))
+                self.error(column, problem)
         return issued_on, as_of
 
     def figure(self) -> Figure:

@@ -39,6 +39,7 @@ from casualties.importing.statement_rows import (
     read_rows,
 )
 from casualties.models import Conflict, Figure, Party, Source, Statement
+from casualties.plausible import earliest
 
 __all__ = ["StatementsResult", "statements_import"]
 
@@ -90,7 +91,7 @@ def _group(lines: Iterable[Line]) -> tuple[dict, list[RowError]]:
     return days, errors
 
 
-def _validate(labelled: list[tuple[dict, object]]) -> dict:
+def _validate(labelled: list[tuple[dict, object]], conflict: Conflict) -> dict:
     """Every row checked before anything is written; raises with all errors found."""
     if not labelled:
         raise ImportRefused([RowError(line=1, column=FILE, reason=str(NO_ROWS))])
@@ -103,7 +104,7 @@ def _validate(labelled: list[tuple[dict, object]]) -> dict:
         if not isinstance(row, Mapping):
             errors.append(RowError(**at, column=ROW, reason=str(NOT_AN_OBJECT)))
             continue
-        reader = RowReader(at, row, parties)
+        reader = RowReader(at, row, parties, earliest=earliest(conflict))
         line = reader.line()
         errors += reader.errors
         if not reader.errors:
@@ -168,7 +169,7 @@ def statements_import(
     result = StatementsResult(dry_run=dry_run)
     labelled = _labelled(rows, file, format)
     result.total = len(labelled)
-    days = _validate(labelled)
+    days = _validate(labelled, conflict)
     context = {"command": "import_statements"} | ({"user": user.pk} if user else {})
     with transaction.atomic(), pghistory.context(**context):
         # One import per source at a time: a concurrent run of the same file waits here, then

@@ -51,7 +51,7 @@ def _name_words_trigger(name: str, operation) -> pgtrigger.Trigger:
     )
 
 
-@audited()
+@audited(set_wise_inserts=True)
 class Person(TimestampedModel):
     """One named individual of a party harmed in a conflict, with their current status.
 

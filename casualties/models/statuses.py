@@ -10,7 +10,7 @@ from casualties.models.persons import Person
 from core.audit import audited
 
 
-@audited()
+@audited(set_wise_inserts=True)
 class StatusChange(models.Model):
     """One dated change of a person's status (missing → killed …), who recorded it and why.
 

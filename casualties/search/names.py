@@ -21,7 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Greatest, Lower
 
 from casualties.models import NameWord, NameWords, Person, PersonAlias
-from casualties.search.transliteration import search_key
+from casualties.search.name_parts import is_surname
+from casualties.search.transliteration import query_key
 
 # The annotation that holds how well a person matched a name search (0–1, higher first).
 SEARCH_RANK = "search_rank"
@@ -86,8 +87,18 @@ def _name_words_matched(words: list[str]) -> list[dict[str, float]]:
     ]
     matched: list[dict[str, float]] = [{} for _ in words]
     for position, word, score in queries[0].union(*queries[1:], all=True):
-        matched[position][word] = round(score, 2)
+        matched[position][word] = _surname_first(words[position], word, score)
     return matched
+
+
+def _surname_first(query_word: str, word: str, score: float) -> float:
+    """The score of ``word`` for ``query_word`` (to two decimals). A query word with a
+    surname's form (``name_parts``) asks for a surname: surnames score in the upper half,
+    given names and patronymics that resemble it (Gevorg, Gevorgi for "gevorgyan") in the
+    lower, so every person with the surname ranks above every person with such a name."""
+    if is_surname(query_word):
+        score = (1 + score) / 2 if is_surname(word) else score / 2
+    return round(score, 2)
 
 
 def _score(value: float) -> Cast:
@@ -190,7 +201,7 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     those (a merged hidden name is a hidden alias), so neither results, order nor counts tell
     the public anything about a hidden name.
     """
-    key = search_key(text)
+    key = query_key(text)
     if not any(char.isalnum() for char in key):
         return persons.none()
     persons = persons.alias(name_words=NameWords("search_key"))

@@ -9,6 +9,8 @@ import re
 
 from anyascii import anyascii
 
+from casualties.search.russian import russian_latin_keys
+
 _ARMENIAN_PAIRS = [
     ("ՈՒ", "U"),
     ("Ու", "U"),
@@ -35,15 +37,35 @@ def _transliterate(name: str) -> str:
     return " ".join(anyascii(name).replace("'", "").split())
 
 
+# The length of the search key columns (Person, PersonAlias).
+KEY_LENGTH = 500
+
 _word_to_latin = functools.lru_cache(maxsize=100_000)(_transliterate)
+
+
+def query_key(text: str) -> str:
+    """A search typed by a user, as the words it compares: ``text`` in Latin letters, lower-case
+    (no Russian forms: each word typed must match as typed)."""
+    return to_latin(text or "").lower()
 
 
 def search_key(*names: str) -> str:
     """The text a name search compares against: each name in Latin letters, lower-case, and
-    each spelling once (Սարգսյան, Саргсян and Sargsyan all give "sargsyan")."""
+    each spelling once (Սարգսյան, Саргсян and Sargsyan all give "sargsyan"); then, after
+    them, the conventional Russian forms of the Armenian words in Latin letters (Հակոբյան
+    adds "akopyan", see ``casualties.search.russian``), so that a search in those forms finds
+    the name. The names' own words come first: duplicate detection reads the given name and
+    surname from them."""
     keys = []
     for name in names:
-        key = to_latin(name or "").lower()
+        key = query_key(name)
         if key and key not in keys:
             keys.append(key)
-    return " ".join(keys)
+    key = " ".join(keys)
+    words = set(key.split())
+    for name in names:
+        for form in (form for word in (name or "").split() for form in russian_latin_keys(word)):
+            # The forms are a help to searches: they give way where the column would overflow.
+            if form not in words and len(key) + 1 + len(form) <= KEY_LENGTH:
+                key, words = f"{key} {form}", words | {form}
+    return key

@@ -26,20 +26,25 @@ from casualties.merging import (
 from casualties.models import Conflict, Party, Person
 from casualties.search.duplicates import (
     DOB_BONUS,
+    RELATIVE_DAYS,
+    RELATIVES,
     SERVICE_NUMBER_BONUS,
     SIMILARITY_THRESHOLD,
-    TooManyCandidates,
     duplicate_candidates,
 )
-from casualties.search.transliteration import search_key
+from casualties.search.transliteration import query_key
 from core.tiers import is_staff
 
 PAGE_SIZE = 50
 MERGED = _("Record #%(drop)s merged into this one.")
-TOO_MANY = _(
-    "Too many candidate pairs to rank at once. Choose a conflict and a party, or type part of "
-    "a name."
-)
+# Why a pair is listed: the blocks it shares (``casualties.search.duplicates``).
+REASONS = {
+    "dob": _("same date of birth"),
+    "dob_swapped": _("date of birth with day and month swapped"),
+    "service_number": _("same service number"),
+    "name": _("same given name and surname"),
+    "relatives": _("same surname and patronymic, born close together"),
+}
 NO_SUCH_PERSON = _("No person has this number.")
 
 
@@ -116,7 +121,11 @@ def _with_persons(candidates) -> list[dict]:
     ids = {c.a_id for c in candidates} | {c.b_id for c in candidates}
     persons = Person.objects.select_related("conflict", "party").in_bulk(ids)
     pairs = [(c, persons.get(c.a_id), persons.get(c.b_id)) for c in candidates]
-    return [{"c": c, "a": a, "b": b, "pair": (a, b)} for c, a, b in pairs if a and b]
+    return [
+        {"c": c, "a": a, "b": b, "pair": (a, b), "why": [REASONS[r] for r in c.reasons]}
+        for c, a, b in pairs
+        if a and b
+    ]
 
 
 def _filters(form: DuplicateFilterForm) -> dict:
@@ -124,7 +133,7 @@ def _filters(form: DuplicateFilterForm) -> dict:
     return {
         "conflict_id": getattr(data.get("conflict"), "pk", None),
         "party_id": getattr(data.get("party"), "pk", None),
-        "name_key": search_key(data.get("name", "")),
+        "name_key": query_key(data.get("name", "")),
     }
 
 
@@ -134,22 +143,23 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     """``/persons/duplicates/``: candidate pairs, best score first (formula in
     ``casualties.search.duplicates``), filtered by conflict, party and part of a name."""
     form = DuplicateFilterForm(request.GET or None)
-    page, rows, too_many = None, [], False
+    page, rows, relatives, relatives_total = None, [], [], 0
     if not form.is_bound or form.is_valid():
-        try:
-            page = _candidate_page(_filters(form), _page_number(request))
-        except TooManyCandidates:
-            too_many = True
-        else:
-            rows = _with_persons(page.object_list)
+        filters = _filters(form)
+        page = _candidate_page(filters, _page_number(request))
+        rows = _with_persons(page.object_list)
+        found, total = duplicate_candidates(**filters, kind=RELATIVES, limit=PAGE_SIZE)
+        relatives, relatives_total = _with_persons(found), total or 0
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "too_many": too_many,
-        "too_many_message": TOO_MANY,
+        "searched": page is not None,
+        "relatives": relatives,
+        "relatives_total": relatives_total,
+        "relative_years": RELATIVE_DAYS // 366,
         "query": query.urlencode(),
         "threshold": SIMILARITY_THRESHOLD,
         "dob_bonus": DOB_BONUS,

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.caching import conditional, request_data_version
-from core.api.csv import streaming_csv
+from core.api.csv import download_options, list_download_name, streaming_csv
 from core.cache import cached
 from core.tiers import is_staff
 
@@ -89,8 +89,10 @@ class ResourceViewSet(viewsets.ModelViewSet):
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
         columns = getattr(serializer_class, "csv_columns", None)
+        name = list_download_name(self.csv_name, self.request)
+        options = download_options(self.request)
         if columns:
-            return streaming_csv(_value_rows(queryset, columns), list(columns), self.csv_name)
+            return streaming_csv(_value_rows(queryset, columns), list(columns), name, **options)
 
         def rows():
             for chunk in _chunks(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
@@ -101,7 +103,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
             for name, field in serializer_class(context=context).fields.items()
             if not field.write_only
         ]
-        return streaming_csv(rows(), fields, self.csv_name)
+        return streaming_csv(rows(), fields, name, **options)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON in one shape, even for a caller who asked for CSV.

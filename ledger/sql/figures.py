@@ -4,7 +4,8 @@ from casualties.choices import FigureCategory
 from ledger.sql.common import FIGURE, SOURCE, STATEMENT, dated, in_scope, literal, literals
 
 # Figures with their statement and source, in scope and dated. ``self_reported``: the source
-# speaks for the party the figure is about.
+# speaks for the party the figure is about. ``%(source)s`` (a source's name, or NULL) keeps
+# only that authority's self-reported figures; other parties' claims stay.
 FIGURES = f"""
     SELECT st.conflict_id, f.subject_party_id AS party_id, f.category, f.value, f.civilians,
            f.qualifier, st.as_of, st.issued_on, st.id AS statement, s.id AS source_id,
@@ -14,6 +15,8 @@ FIGURES = f"""
     JOIN {STATEMENT} st ON st.id = f.statement_id
     JOIN {SOURCE} s ON s.id = st.source_id
     WHERE {in_scope("st.conflict_id", "f.subject_party_id")} AND {dated("st.as_of")}
+        AND (%(source)s::text IS NULL OR s.name = %(source)s::text
+             OR s.party_id IS DISTINCT FROM f.subject_party_id)
 """
 
 LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC"

@@ -69,7 +69,21 @@ HANDOVERS = f"""
                    AS count_mismatches
         FROM per_handover GROUP BY conflict_id, party_id
     ),
-    total AS ({official_series(FigureCategory.KILLED_OR_MISSING)}),
+    combined AS ({official_series(FigureCategory.KILLED_OR_MISSING)}),
+    killed AS ({official_series(FigureCategory.KILLED)}),
+    missing AS ({official_series(FigureCategory.MISSING)}),
+    -- The official total's series (DESIGN §4): "killed or missing" where the party states it,
+    -- else "killed" where it never states "missing". A total summed from killed and missing is
+    -- left to the per-category series (ledger.sql.series), which carry both.
+    total AS (
+        SELECT * FROM combined
+        UNION ALL
+        SELECT * FROM killed k WHERE NOT EXISTS (
+            SELECT 1 FROM combined c WHERE (c.conflict_id, c.party_id) = (k.conflict_id, k.party_id)
+        ) AND NOT EXISTS (
+            SELECT 1 FROM missing m WHERE (m.conflict_id, m.party_id) = (k.conflict_id, k.party_id)
+        )
+    ),
     returned AS ({official_series(FigureCategory.REMAINS_RETURNED)}),
     received AS (
         SELECT conflict_id, party_id, date, sum(n) AS n

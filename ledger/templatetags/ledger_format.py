@@ -53,3 +53,11 @@ def web_link(url: str | None) -> str:
     if url and urlsplit(url.strip()).scheme.lower() in {"http", "https"}:
         return url.strip()
     return ""
+
+
+@register.filter
+def count(value) -> str:
+    """A person count that may be suppressed: "<5" (ledger.disclosure) reads as "< 5"."""
+    if isinstance(value, str):
+        return value.replace("<", "< ")
+    return number(value)

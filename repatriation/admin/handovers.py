@@ -4,6 +4,7 @@ anyone's), ``handover_verify`` applies the four-eyes rule. A verified handover i
 for an admin, whose change is a ``handover_correct`` with a written reason (DESIGN §5)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -105,6 +106,7 @@ class RemainsInline(DraftOnlyInlineMixin, admin.TabularInline):
     fields = REMAINS_FIELDS
     autocomplete_fields = ("person",)
     extra = 3
+    max_num = settings.MAX_REMAINS_PER_HANDOVER
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 1, "cols": 24})}}
 
     def get_queryset(self, request):

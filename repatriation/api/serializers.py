@@ -3,6 +3,7 @@ by its code, everything else by id. Handovers come in two tiers (DESIGN §5): th
 never holds a remains' ``dna_sample_ref`` or ``notes`` nor who entered or verified a handover.
 Writes go through the services, so a rule reads the same here as in the forms."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +15,7 @@ from repatriation.models import Agreement, Handover, Remains
 from repatriation.services import (
     agreement_create,
     agreement_update,
+    check_row_count,
     handover_create,
     handover_revise,
 )
@@ -95,12 +97,26 @@ class PublicRemainsSerializer(serializers.ModelSerializer):
         read_only_fields = PUBLIC_REMAINS_FIELDS
 
 
+PERSONS_READ = "persons_read"
+
+
+class BatchPersonField(serializers.PrimaryKeyRelatedField):
+    """A row's person, taken from those the handover's serializer read for the whole list in
+    one query (``PERSONS_READ`` in the context), else looked up alone."""
+
+    def to_internal_value(self, data):
+        found = self.context.get(PERSONS_READ, {})
+        if type(data) is int and data in found:
+            return found[data]
+        return super().to_internal_value(data)
+
+
 class RemainsSerializer(serializers.ModelSerializer):
     """Every field, for staff; also one row of a new handover's ``remains`` list."""
 
     # Writable: in a PATCH of a handover's rows, a row naming an id changes that row.
     id = serializers.IntegerField(required=False)
-    person = serializers.PrimaryKeyRelatedField(
+    person = BatchPersonField(
         queryset=Person.objects.select_related("party"), allow_null=True, required=False
     )
 
@@ -191,6 +207,18 @@ class HandoverSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "verified_at", "review_comment", "sent_back_at"]
 
     def to_internal_value(self, data):
+        rows = data.get("remains") if isinstance(data, dict) else None
+        if isinstance(rows, list):
+            # Before any row is read: a list past the cap is refused whole, at once.
+            try:
+                check_row_count(rows)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from exc
+            # The persons the rows name, in one query rather than one per row.
+            ids = {row.get("person") for row in rows if isinstance(row, dict)}
+            ids = [pk for pk in ids if type(pk) is int and 0 < pk < 2**63]
+            persons = Person.objects.select_related("party").in_bulk(ids)
+            self.context[PERSONS_READ] = persons
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:

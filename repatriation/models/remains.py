@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casualties.models import Person, TimestampedModel
@@ -12,6 +13,17 @@ from repatriation.choices import (
     RemainsCondition,
 )
 from repatriation.models.handovers import Handover
+
+# Case numbers of the automatic series, ``<date>/<sequence>``; a typed number of that shape
+# must stay within CASE_SEQUENCE_DIGITS digits, so the next number is always computable. Any
+# other text is free (``ICRC-17``): it cannot collide with the series.
+CASE_SERIES = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]+$"
+CASE_SEQUENCE_DIGITS = 6
+CASE_IN_SERIES = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}/[0-9]{{1,{CASE_SEQUENCE_DIGITS}}}$"
+CASE_NUMBER_OUT_OF_SERIES = format_lazy(
+    _("A case number of the form <date>/<number> takes at most {digits} digits after the slash."),
+    digits=CASE_SEQUENCE_DIGITS,
+)
 
 
 @audited()
@@ -85,6 +97,11 @@ class Remains(TimestampedModel):
                 | Q(identified_on__isnull=False),
                 name="remains_confirmed_has_date",
                 violation_error_message=_("Confirmed remains need the date of identification."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(case_number__regex=CASE_SERIES) | Q(case_number__regex=CASE_IN_SERIES),
+                name="remains_case_number_in_series",
+                violation_error_message=CASE_NUMBER_OUT_OF_SERIES,
             ),
         ]
 

@@ -12,7 +12,9 @@ from repatriation.services.handovers import (
 from repatriation.services.remains import (
     CASE_NUMBER_TAKEN,
     DUPLICATE_CASE_NUMBER,
+    TOO_MANY_REMAINS,
     WRONG_PARTY,
+    check_row_count,
     wrong_party_message,
 )
 from repatriation.services.review import (
@@ -55,11 +57,13 @@ __all__ = [
     "REMAINS_OF_ANOTHER_PARTY",
     "REVIEW_COMMENT_NEEDED",
     "STATE_CODES",
+    "TOO_MANY_REMAINS",
     "UNCHANGED_RESUBMISSION",
     "VERIFIED_IS_FINAL",
     "WRONG_PARTY",
     "agreement_create",
     "agreement_update",
+    "check_row_count",
     "edit_refusal",
     "handover_correct",
     "handover_create",

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casualties.models import Person
+from casualties.plausible import date_errors
 from repatriation.choices import HandoverKind, HandoverState
 from repatriation.models import Handover, ReleasedPerson, Remains
-from repatriation.services.remains import build_remains
+from repatriation.services.remains import build_remains, check_row_count
 
 AGREEMENT_MISMATCH = _("This agreement is not between these two parties in this conflict.")
 PRISONERS_HAVE_NO_REMAINS = _("A prisoners handover lists persons released, not remains.")
@@ -29,6 +30,10 @@ def validate_handover(handover: Handover, remains_rows: list[dict], released: li
         handover.full_clean()
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if "date" not in errors and "conflict" not in errors:
+        errors.update(
+            date_errors({"date": handover.date}, conflict=handover.conflict, in_conflict=["date"])
+        )
     agreement = handover.agreement
     if agreement and (
         agreement.conflict_id != handover.conflict_id
@@ -58,6 +63,7 @@ def handover_create(
     and the ValidationError names each bad row and field (``remains[3].person``).
     """
     rows, released = list(remains), list(released_persons)
+    check_row_count(rows)
     handover = Handover(entered_by=user, state=HandoverState.DRAFT, **fields)
     validate_handover(handover, rows, released)
     handover.save()

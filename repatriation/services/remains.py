@@ -5,16 +5,20 @@ import copy
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus
 from casualties.models import Person
+from casualties.plausible import date_problem
 from casualties.services import person_change_status
 from core.rows import row_errors
 from repatriation.choices import Identification
 from repatriation.models import Handover, Remains
+from repatriation.models.remains import CASE_IN_SERIES, CASE_SEQUENCE_DIGITS, CASE_SERIES
 
 ROWS = "remains"
 DUPLICATE_CASE_NUMBER = _("Case number %(case)s appears more than once in this batch.")
@@ -22,26 +26,90 @@ CASE_NUMBER_TAKEN = _("Case number %(case)s is already used by other remains.")
 WRONG_PARTY = _("%(person)s belongs to %(party)s, but these remains were handed to %(to)s.")
 
 CASE_SEQUENCE_WIDTH = 3
+TOO_MANY_REMAINS = _(
+    "A handover lists at most %(max)s remains; enter the rest as another handover."
+)
+
+
+def check_row_count(rows: list) -> None:
+    """Refuse a list longer than ``MAX_REMAINS_PER_HANDOVER`` before checking any row."""
+    cap = settings.MAX_REMAINS_PER_HANDOVER
+    if len(rows) > cap:
+        raise ValidationError({ROWS: [str(TOO_MANY_REMAINS % {"max": cap})]})
 
 
 def _next_case_sequence(date: datetime.date, given: list[str]) -> int:
     """The next free sequence for case numbers ``<date>/<seq>``, under a per-date lock.
 
     Numbers typed into the same batch count as used, so an auto-assigned one never collides.
+    Only numbers within the series' digits count (a constraint keeps longer ones out), so the
+    cast cannot overflow, whatever a row holds.
     """
     prefix = f"{date.isoformat()}/"
-    pattern = rf"^{re.escape(prefix)}\d+$"
+    pattern = rf"^{re.escape(prefix)}[0-9]{{1,{CASE_SEQUENCE_DIGITS}}}$"
     with connection.cursor() as cursor:
         # Two batches of the same date entered at once must not draw the same numbers.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-number:{prefix}"])
         cursor.execute(
-            "SELECT COALESCE(MAX(split_part(case_number, '/', 2)::int), 0) "
+            "SELECT COALESCE(MAX(split_part(case_number, '/', 2)::bigint), 0) "
             "FROM repatriation_remains WHERE case_number ~ %s",
             [pattern],
         )
         used = cursor.fetchone()[0]
     typed = [int(case.rsplit("/", 1)[1]) for case in given if re.match(pattern, case)]
     return max([used, *typed]) + 1
+
+
+def _rule_messages() -> dict[str, str]:
+    return {c.name: c.violation_error_message for c in Remains._meta.constraints}
+
+
+# The table's check constraints, checked in Python for the whole batch (``full_clean`` would
+# ask the database once per constraint and row): name → (field the error goes on, or None for
+# the row as a whole as ``full_clean`` puts it; the fields it reads; the rule).
+ROW_RULES = {
+    "remains_confirmed_has_person": (
+        None,
+        ("identification", "person"),
+        lambda r: r.identification != Identification.CONFIRMED or r.person_id is not None,
+    ),
+    "remains_unidentified_has_no_person": (
+        None,
+        ("identification", "person"),
+        lambda r: r.identification != Identification.UNIDENTIFIED or r.person_id is None,
+    ),
+    "remains_confirmed_has_date": (
+        None,
+        ("identification", "identified_on"),
+        lambda r: r.identification != Identification.CONFIRMED or r.identified_on is not None,
+    ),
+    "remains_case_number_in_series": (
+        "case_number",
+        ("case_number",),
+        lambda r: (
+            not re.match(CASE_SERIES, r.case_number) or re.match(CASE_IN_SERIES, r.case_number)
+        ),
+    ),
+}
+
+
+def row_problems(remains: Remains, *, today: datetime.date) -> dict[str, list]:
+    """One row's errors as ``full_clean`` would give them, with no query: its fields, the
+    table's check constraints (``ROW_RULES``) and a plausible ``identified_on``."""
+    found: dict[str, list] = {}
+    try:
+        # The person is checked where it was looked up (the form, the serializer, the admin).
+        remains.clean_fields(exclude=["handover", "person"])
+    except ValidationError as exc:
+        found.update(exc.message_dict)
+    messages = _rule_messages()
+    for name, (field, reads, holds) in ROW_RULES.items():
+        if not any(read in found for read in reads) and not holds(remains):
+            found.setdefault(field or NON_FIELD_ERRORS, []).append(str(messages[name]))
+    problem = "identified_on" not in found and date_problem(remains.identified_on, today=today)
+    if problem:
+        found["identified_on"] = [str(problem)]
+    return found
 
 
 ROW_FIELDS = (
@@ -86,7 +154,8 @@ def build_remains(
     A row with an ``id`` changes that one of ``current`` (the handover's rows, unchanged);
     their case numbers do not count as taken by others.
     """
-    current = current or {}
+    check_row_count(rows)
+    current, today = current or {}, timezone.localdate()
     errors: dict[str, list] = {}
     instances = [_row_instance(handover, row, current) for row in rows]
     given = [(remains.case_number or "").strip() for remains, _unknown in instances]
@@ -112,12 +181,9 @@ def build_remains(
         else:
             remains.case_number = f"{handover.date.isoformat()}/{next_seq:0{CASE_SEQUENCE_WIDTH}d}"
             next_seq += 1
-        try:
-            # Uniqueness was checked above for the whole batch in one query.
-            remains.full_clean(exclude=["handover"], validate_unique=False)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                found.setdefault(field, []).extend(messages)
+        # Uniqueness was checked above for the whole batch in one query.
+        for field, messages in row_problems(remains, today=today).items():
+            found.setdefault(field, []).extend(messages)
         party_error = remains.person and wrong_party_message(remains.person, handover.to_party)
         if party_error:
             found.setdefault("person", []).append(str(party_error))

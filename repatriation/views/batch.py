@@ -31,7 +31,7 @@ from repatriation.forms import (
 from repatriation.models import Handover
 from repatriation.services import edit_refusal, handover_create, handover_revise
 
-FORBIDDEN, CONFLICT = 403, 409
+BAD_REQUEST, FORBIDDEN, CONFLICT = 400, 403, 409
 COUNT_NEEDED = _("Enter the reported count (a whole number from 0 to %(max)s) to make its rows.")
 SAVED = _("Draft saved with %(count)s remains. A verifier must now check it.")
 CHANGED = _("Draft changed; a verifier sees what changed.")
@@ -75,6 +75,8 @@ def _submitted(request, handover: Handover | None) -> HttpResponse:
     rows = RemainsFormSet(request.POST, prefix=ROWS_PREFIX)
     if "rows_from_count" in request.POST:
         return _rows_from_count(request, header, rows, handover)
+    if rows.too_many():
+        return _too_many(request, header, handover)
     resubmitting = handover is not None and handover.state == HandoverState.SENT_BACK
     revisions = handover.revisions.count() if handover is not None else 0
     saved = _save(request, header, rows, handover)
@@ -148,8 +150,19 @@ def _rows_from_count(request, header, rows, handover) -> HttpResponse:
     return _render_batch(request, shown, formset, count_problem=problem, handover=handover)
 
 
+def _too_many(request, header, handover) -> HttpResponse:
+    """More rows than a batch may hold: refused whole (400) before any row is read; the
+    header is shown again as typed."""
+    shown = HandoverHeaderForm(initial={name: header[name].value() for name in HEADER_FIELDS})
+    formset = RemainsFormSet(prefix=ROWS_PREFIX, initial=[{}])
+    problem = TOO_MANY_ROWS % {"max": MAX_ROWS}
+    return _render_batch(
+        request, shown, formset, count_problem=problem, handover=handover, status=BAD_REQUEST
+    )
+
+
 def _render_batch(
-    request, header, rows, *, failed=False, count_problem=None, handover=None
+    request, header, rows, *, failed=False, count_problem=None, handover=None, status=200
 ) -> HttpResponse:
     if handover is None:
         action = reverse("repatriation:handover_new")
@@ -166,4 +179,4 @@ def _render_batch(
         "handover": handover,
         "action": action,
     }
-    return render(request, "handovers/new.html", context)
+    return render(request, "handovers/new.html", context, status=status)

@@ -104,7 +104,7 @@ def new_person_payload(**overrides):
 
 
 def rows_of(response):
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 # --- Who may do what (DESIGN §5) -------------------------------------------------------------

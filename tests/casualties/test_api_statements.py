@@ -427,7 +427,7 @@ def test_csv_has_a_header_and_every_filtered_row_not_one_page(anonymous_api, wor
     response = anonymous_api.get(URL, {"format": "csv", "page_size": 1, "conflict": "sept-2022"})
 
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == FIELDS
     assert len(rows) == 1 + 3
     titles = {row[FIELDS.index("citation_title")] for row in rows[1:]}

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from casualties.merging import MERGE_ACROSS_SCOPE, MERGE_NEEDS_REASON
 from casualties.models import Person, PersonMerge, StatusChange
-from casualties.search.duplicates import TooManyCandidates
 from casualties.views import merge as merge_views
 from tests.factories import PersonFactory
 
@@ -87,15 +86,24 @@ def test_the_list_filters_by_name_and_reports_a_bad_filter(client, clerk, twins)
     assert response.context["rows"] == []
 
 
-def test_a_search_too_wide_to_rank_says_how_to_narrow_it(client, clerk, twins, monkeypatch):
-    def too_slow(**filters):
-        raise TooManyCandidates
-
-    monkeypatch.setattr(merge_views, "duplicate_candidates", too_slow)
+def test_twins_are_listed_apart_as_possible_relatives(client, clerk, setting):
+    dob = datetime.date(2001, 5, 4)
+    twins = [
+        PersonFactory(
+            conflict=setting["conflict"],
+            party=setting["arm"],
+            full_name=f"{given} Hakobyan Gevorgi",
+            date_of_birth=dob,
+        )
+        for given in ("Aram", "Armen")
+    ]
     client.force_login(clerk)
-    response = client.get(DUPLICATES)
+    response = client.get(DUPLICATES, {"party": "ARM"})
     assert response.status_code == 200
-    assert str(merge_views.TOO_MANY) in response.content.decode()
+    assert response.context["rows"] == []
+    assert [row["pair"] for row in response.context["relatives"]] == [tuple(twins)]
+    body = response.content.decode()
+    assert "1 pair of possible relatives" in body
 
 
 def test_the_list_needs_the_same_queries_for_many_pairs(
@@ -107,9 +115,9 @@ def test_the_list_needs_the_same_queries_for_many_pairs(
     client.get(DUPLICATES)
     for _ in range(9):
         PersonFactory(conflict=setting["conflict"], party=setting["arm"], full_name="Aram Sargsyan")
-    # session, user, groups, permissions (2); savepoint, settings, candidates, release; the
-    # persons of the page; conflicts and parties for the filter lists
-    with django_assert_max_num_queries(12):
+    # session, user, groups, permissions (2); savepoint, candidates, release, and the persons
+    # of the page, for the duplicates then the relatives; conflicts and parties for the filters
+    with django_assert_max_num_queries(15):
         response = client.get(DUPLICATES)
     assert response.context["page"].paginator.count == 12 * 11 // 2
     assert len(response.context["rows"]) == merge_views.PAGE_SIZE

@@ -30,7 +30,7 @@ def arm():
 
 @pytest.fixture
 def conflict():
-    return ConflictFactory(slug="sept-2022")
+    return ConflictFactory(slug="sept-2022", start_date=datetime.date(2015, 1, 1))
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def person(world, full_name, name_latin="", *, public=True):
 @pytest.fixture
 def people(world):
     """One Sargsyan in each script, a misspelt one, a namesake only by first name, and one
-    Hovhannisyan whose Russian spelling (Оганесян) no transliteration reaches."""
+    Hovhannisyan whose Russified surname (Оганов) no transliteration reaches."""
     return {
         "armenian": person(world, "Արամ Սարգսյան"),
         "russian": person(world, "Тигран Саргсян"),
@@ -127,12 +127,12 @@ def test_an_explicit_ordering_beats_the_ranking(anonymous_api, people):
 
 def test_an_alias_bridges_spellings_that_trigrams_cannot(anonymous_api, clerk, people):
     hovhannisyan = people["hovhannisyan"]
-    assert ids(anonymous_api.get(URL, {"q": "Оганесян"})) == []
+    assert ids(anonymous_api.get(URL, {"q": "Оганов"})) == []
 
-    person_alias_add(person=hovhannisyan, name="Ованес Оганесян", public=True, user=clerk)
+    person_alias_add(person=hovhannisyan, name="Ованес Оганов", public=True, user=clerk)
 
-    assert ids(anonymous_api.get(URL, {"q": "Оганесян"})) == [hovhannisyan.pk]
-    assert ids(anonymous_api.get(URL, {"q": "Оганесян Ованес"})) == [hovhannisyan.pk]
+    assert ids(anonymous_api.get(URL, {"q": "Оганов"})) == [hovhannisyan.pk]
+    assert ids(anonymous_api.get(URL, {"q": "Оганов Ованес"})) == [hovhannisyan.pk]
     assert ids(anonymous_api.get(URL, {"q": "Hovhannisyan"})) == [hovhannisyan.pk]
 
 
@@ -175,26 +175,26 @@ def test_a_name_made_public_is_found_by_the_public_at_once(api_for, world):
 
 
 def test_a_public_persons_alias_is_found_by_the_public(anonymous_api, clerk, people):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=True, user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганов", public=True, user=clerk)
 
-    assert ids(anonymous_api.get(URL, {"q": "оганесян"})) == [people["hovhannisyan"].pk]
+    assert ids(anonymous_api.get(URL, {"q": "оганов"})) == [people["hovhannisyan"].pk]
 
 
 def test_a_non_public_alias_of_a_public_name_is_found_by_staff_only(api_for, clerk, people):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=False, user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганов", public=False, user=clerk)
 
-    public = api_for("anonymous").get(URL, {"q": "Оганесян"}).json()
+    public = api_for("anonymous").get(URL, {"q": "Оганов"}).json()
     assert public["count"] == 0 and public["results"] == []
-    assert ids(api_for("clerk").get(URL, {"q": "Оганесян"})) == [people["hovhannisyan"].pk]
+    assert ids(api_for("clerk").get(URL, {"q": "Оганов"})) == [people["hovhannisyan"].pk]
 
 
 def test_a_public_alias_of_a_name_hidden_later_is_not_found_by_the_public(api_for, clerk, people):
     hovhannisyan = people["hovhannisyan"]
-    person_alias_add(person=hovhannisyan, name="Оганесян", public=True, user=clerk)
+    person_alias_add(person=hovhannisyan, name="Оганов", public=True, user=clerk)
     Person.objects.filter(pk=hovhannisyan.pk).update(name_public=False)
 
-    assert api_for("anonymous").get(URL, {"q": "Оганесян"}).json()["count"] == 0
-    assert ids(api_for("clerk").get(URL, {"q": "Оганесян"})) == [hovhannisyan.pk]
+    assert api_for("anonymous").get(URL, {"q": "Оганов"}).json()["count"] == 0
+    assert ids(api_for("clerk").get(URL, {"q": "Оганов"})) == [hovhannisyan.pk]
 
 
 @pytest.mark.parametrize("q", ["''", "—", "!!"])
@@ -215,7 +215,7 @@ def test_an_overlong_query_is_a_field_error_not_a_slow_search(anonymous_api, peo
 def test_the_csv_carries_the_search_in_rank_order(anonymous_api, people):
     response = anonymous_api.get(URL, {"q": "Саргсян", "format": "csv"})
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     found = [int(row[rows[0].index("id")]) for row in rows[1:]]
     assert response.status_code == 200
     assert found[-1] == people["misspelt"].pk and len(found) == 4
@@ -233,11 +233,11 @@ def test_the_registry_page_searches_in_every_script(client, clerk, people):
 
 
 def test_the_look_up_finds_the_name_by_alias_and_script(client, clerk, people):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганов", user=clerk)
     client.force_login(clerk)
     url = reverse("casualties:person_lookup")
 
-    by_alias = client.get(url, {"q": "Оганесян"}).json()["results"]
+    by_alias = client.get(url, {"q": "Оганов"}).json()["results"]
     by_script = client.get(url, {"q": "Սարգսյան"}).json()["results"]
 
     assert [row["id"] for row in by_alias] == [people["hovhannisyan"].pk]
@@ -257,7 +257,7 @@ def test_name_search_annotates_the_best_of_name_and_alias(people, clerk):
 def test_a_search_costs_a_fixed_number_of_queries(
     anonymous_api, world, clerk, people, django_assert_max_num_queries
 ):
-    person_alias_add(person=people["hovhannisyan"], name="Оганесян", public=True, user=clerk)
+    person_alias_add(person=people["hovhannisyan"], name="Оганов", public=True, user=clerk)
     for number in range(20):
         person(world, f"Sargsyan Number{number}")
     # Throttle (1), data version for the ETag (1), the name words that match (1), the aliases

@@ -100,3 +100,63 @@ def test_a_rewritten_link_breaks_the_chain():
 
     with pytest.raises(CommandError, match=rf"{table}, event {event_id} \(link {seq} "):
         verify()
+
+
+def test_the_sessions_date_style_changes_no_hash():
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+        cursor.execute("SET TimeZone = 'Asia/Yerevan'")
+    try:
+        PersonFactory(date_of_birth="1990-02-01")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET DateStyle")
+            cursor.execute("RESET TimeZone")
+
+    assert "Audit trail intact" in verify()
+
+
+# The earlier row hash (the row's JSON), in which the links of an older database are written.
+REHASH_AS_JSON = """
+DO $$
+DECLARE
+    link record;
+    previous bytea := ''::bytea;
+    json_digests bytea;
+BEGIN
+    SET LOCAL TimeZone = 'UTC';
+    FOR link IN SELECT * FROM core_audit_link ORDER BY seq LOOP
+        EXECUTE format(
+            'SELECT string_agg(sha256(convert_to(jsonb_strip_nulls(to_jsonb(e))::text, ''UTF8'')),
+                               ''''::bytea ORDER BY e.pgh_id)
+             FROM %I AS e WHERE e.pgh_id = ANY($1)', link.table_name)
+            INTO json_digests USING link.event_ids;
+        previous := sha256(previous || core_audit_link_body(link.table_name, link.event_ids,
+                                                            json_digests));
+        UPDATE core_audit_link SET digests = json_digests, hash = previous,
+            prev_hash = COALESCE((SELECT hash FROM core_audit_link WHERE seq = link.seq - 1), '')
+            WHERE id = link.id;
+    END LOOP;
+    UPDATE core_audit_head SET hash = previous;
+END $$
+"""
+
+
+def test_links_hashed_as_json_by_an_older_version_still_verify():
+    people = some_history()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT digests FROM core_audit_link ORDER BY seq LIMIT 1")
+        before = bytes(cursor.fetchone()[0])
+    behind_the_triggers(REHASH_AS_JSON)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT digests FROM core_audit_link ORDER BY seq LIMIT 1")
+        assert bytes(cursor.fetchone()[0]) != before
+
+    assert "Audit trail intact" in verify()
+
+    edited = PersonEvent.objects.get(pgh_obj_id=people[0].pk)
+    behind_the_triggers(
+        "UPDATE casualties_personevent SET rank = 'General' WHERE pgh_id = %s", [edited.pk]
+    )
+    with pytest.raises(CommandError, match=rf"casualties_personevent, event {edited.pk}\b"):
+        verify()

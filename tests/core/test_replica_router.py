@@ -93,7 +93,7 @@ def test_an_anonymous_api_read_comes_from_the_replica(replica_routing, person):
 def test_an_anonymous_csv_export_streams_from_the_replica(replica_routing, person):
     with captured() as (primary, replica):
         response = APIClient().get(PERSONS, {"format": "csv"})
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
 
     assert response.status_code == 200
     assert person.full_name in body

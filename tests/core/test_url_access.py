@@ -24,6 +24,7 @@ from procrastinate.contrib.django import app as procrastinate_app
 
 from casualties.models import Person, PersonAlias, PersonImport, PersonMerge
 from demo.demo_data import DEMO_USERS
+from ledger.releases import release_publish
 from repatriation.choices import HandoverState
 from repatriation.models import Handover
 from tests.factories import (
@@ -70,6 +71,11 @@ ACCESS = {
     "logout": (NOT_ALLOWED,) * 5,
     "repatriation:ledger_list": EVERYONE,
     "repatriation:ledger_detail": EVERYONE,
+    "repatriation:ledger_chart": EVERYONE,
+    "repatriation:ledger_handover": EVERYONE,  # a verified handover's public page
+    "repatriation:release_list": EVERYONE,  # numbered releases (DESIGN §8)
+    "repatriation:release_detail": EVERYONE,
+    "repatriation:release_file": EVERYONE,
     # Staff pages (DESIGN §8).
     "repatriation:handover_list": STAFF_PAGE,
     "repatriation:handover_new": STAFF_PAGE,
@@ -120,6 +126,7 @@ ACCESS = {
     "api:ledger-list": EVERYONE,
     "api:ledger-detail": EVERYONE,
     "api:ledger-timeline": EVERYONE,
+    "api:changes": EVERYONE,
     # Revoking tokens: POST only, and only a token authenticates (a login session does not).
     "api:auth-logout": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
     "api:auth-logoutall": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
@@ -259,8 +266,9 @@ def login_records():
 
 
 @pytest.fixture
-def access_data(db):
+def access_data(db, settings, tmp_path):
     """A small ledger with one object of every kind a URL can name; the role accounts."""
+    settings.RELEASES_DIR = tmp_path / "releases"
     users = demo_users()
     conflict = ConflictFactory(slug="sept-2022")
     arm, aze = PartyFactory(code="ARM"), PartyFactory(code="AZE")
@@ -295,6 +303,7 @@ def access_data(db):
         rejects_csv="line,full_name,error\n3,,full_name: required\n",
     )
     procrastinate_app.configure_task("casualties.person_import").defer(job_id=upload.pk)
+    release_publish()
     objects = {"person": person, "statement": statement, "agreement": agreement}
     objects |= {"verified": verified, "draft": draft, "alias": alias, "upload": upload}
     return {"users": users, "values": url_values(**objects)}
@@ -305,8 +314,12 @@ def url_values(person, statement, agreement, verified, draft, alias, upload):
     ledger = {"conflict_slug": "sept-2022", "party_code": "ARM"}
     return {
         "repatriation:ledger_detail": ledger,
+        "repatriation:ledger_chart": ledger,
+        "repatriation:ledger_handover": {**ledger, "pk": verified.pk},
         "api:ledger-detail": ledger,
         "api:ledger-timeline": ledger,
+        "repatriation:release_detail": {"number": 1},
+        "repatriation:release_file": {"number": 1, "name": "persons.json"},
         "repatriation:handover_detail": {"pk": verified.pk},
         "repatriation:handover_verify": {"pk": draft.pk},
         "repatriation:handover_edit": {"pk": draft.pk},

@@ -166,8 +166,14 @@ def test_the_scope_turns_itself_into_the_sql_parameters(war):
         "conflict": war["conflict"].pk,
         "party": war["arm"].pk,
         "as_of": D(2022, 9, 20),
+        "source": None,
     }
-    assert LedgerScope().sql_params() == {"conflict": None, "party": None, "as_of": None}
+    assert LedgerScope().sql_params() == {
+        "conflict": None,
+        "party": None,
+        "as_of": None,
+        "source": None,
+    }
     assert (scope.as_of_given, LedgerScope().as_of_given) == (True, False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         scope.as_of = None

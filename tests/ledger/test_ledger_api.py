@@ -49,7 +49,9 @@ def test_the_azerbaijani_ledger_shows_its_own_figures(client, demo):
     body = client.get("/api/v1/ledger/sept-2022/AZE/").json()
     assert body["official"]["killed"]["value"] == 80
     assert body["official"]["injured"]["value"] == 282
-    assert body["outstanding"]["official_total"] is None
+    # Killed alone is the official total where "killed or missing" is never stated (§4).
+    assert body["outstanding"]["official_total"] == 80
+    assert body["outstanding"]["official_total_categories"] == ["killed"]
 
 
 def test_as_of_gives_the_ledger_as_it_stood_that_day(client, demo):

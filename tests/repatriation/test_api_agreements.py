@@ -205,7 +205,7 @@ def test_the_csv_holds_every_filtered_row(journalist_api, spread):
     response = journalist_api.get(URL, {"format": "csv", "page_size": 1, "party": "AZE"})
 
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["name"] for row in rows] == ["Prisoner swap", "Remains deal", "Ceasefire annex"]
     assert rows[0]["party_a"] == "AZE"

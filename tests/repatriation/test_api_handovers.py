@@ -98,7 +98,7 @@ def payload(**extra):
 
 def text_of(response) -> str:
     if hasattr(response, "streaming_content"):
-        return b"".join(response.streaming_content).decode()
+        return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()
 
 
@@ -500,7 +500,7 @@ def test_verifying_an_unknown_handover_is_a_404(verifier_api, setting):
 @pytest.fixture
 def spread(setting, other_clerk, verifier):
     """Four verified handovers across two conflicts, both directions and both kinds."""
-    karabakh = ConflictFactory(slug="karabakh-2020")
+    karabakh = ConflictFactory(slug="karabakh-2020", start_date=datetime.date(2020, 9, 27))
     made = {
         "aze-arm-0917": make_handover(
             other_clerk, setting, rows=[{}], date=datetime.date(2022, 9, 17), location="Goris"

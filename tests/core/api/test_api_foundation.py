@@ -138,7 +138,7 @@ def test_csv_lists_stream_every_row_with_a_header(client):
     response = client.get("/api/v1/parties/", {"format": "csv", "page_size": 1})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "id,code,name,kind,updated_at"
 
 

@@ -36,7 +36,9 @@ def test_the_persons_csv_matches_the_json_row_for_row(tier, clerk):
 
     json_rows = client.get("/api/v1/persons/", {"ordering": "id"}).json()["results"]
     response = client.get("/api/v1/persons/", {"ordering": "id", "format": "csv"})
-    csv_rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    csv_rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
 
     assert len(csv_rows) == len(json_rows) == 2
     for json_row, csv_row in zip(json_rows, csv_rows, strict=True):

@@ -1,0 +1,51 @@
+"""Every dated series of a ledger (DESIGN §4 ``series``), and each authority's latest figures.
+
+One query each, grouped by (conflict, party): the series' points come back as JSON, their
+dates as ISO strings.
+"""
+
+from ledger.sql.common import REMAINS
+from ledger.sql.figures import FIGURES, LATEST_ORDER
+from ledger.sql.handovers import HANDOVERS_IN_SCOPE, VERIFIED
+
+# Per source, category and date the latest-issued figure: the party's own authorities'
+# ("official") and other parties' ("claim"); then what verified handovers brought, cumulative.
+SERIES = f"""
+    WITH per_date AS (
+        SELECT DISTINCT ON (conflict_id, party_id, self_reported, source_id, category, as_of)
+               conflict_id, party_id, self_reported, source_id, source, category, as_of, value
+        FROM ({FIGURES}) fig
+        ORDER BY conflict_id, party_id, self_reported, source_id, category, as_of,
+                 issued_on DESC, statement DESC
+    ),
+    received_by_date AS (
+        SELECT h.conflict_id, h.party_id, h.date, count(r.id) AS n
+        FROM ({HANDOVERS_IN_SCOPE}) h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
+        WHERE h.state = {VERIFIED}
+        GROUP BY h.conflict_id, h.party_id, h.date
+    )
+    SELECT conflict_id, party_id,
+           CASE WHEN self_reported THEN 'official' ELSE 'claim' END AS kind,
+           category, source_id, source,
+           json_agg(json_build_object('date', as_of, 'value', value) ORDER BY as_of) AS points
+    FROM per_date
+    GROUP BY conflict_id, party_id, self_reported, category, source_id, source
+    UNION ALL
+    SELECT conflict_id, party_id, 'received', NULL, NULL, NULL,
+           json_agg(json_build_object('date', date, 'value', total) ORDER BY date)
+    FROM (
+        SELECT conflict_id, party_id, date,
+               (sum(n) OVER (PARTITION BY conflict_id, party_id ORDER BY date))::bigint AS total
+        FROM received_by_date
+    ) cumulative
+    GROUP BY conflict_id, party_id
+    ORDER BY kind DESC, category NULLS LAST, source NULLS FIRST
+"""
+
+# Each of the party's own authorities, with its latest figure in every category it states.
+SOURCES = f"""
+    SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
+    FROM ({FIGURES}) fig
+    WHERE self_reported
+    ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
+"""

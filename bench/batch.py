@@ -221,8 +221,9 @@ def main() -> None:
     print(f"{'':<48}{'median':>10}{'p95':>10}")
     for label, values in timed:
         print(f"{label:<48}{statistics.median(values):>10.1f}{percentile(values, 0.95):>10.1f}")
-    # Issue 5: 100 rows under 1 s; issue 15: 1,500 rows in at most 2 s.
-    target = 1000 if args.rows <= 100 else 2000
+    # Issue 5: 100 rows under 1 s; issue 15: 1,500 rows in at most 2 s, and a full batch
+    # (5,000) well inside gunicorn's 30 s worker timeout.
+    target = 1000 if args.rows <= 100 else 2000 if args.rows <= 1500 else 30000
     worst = max(percentile(values, 0.95) for label, values in timed if "POST" in label)
     verdict = "met" if worst <= target else "NOT met"
     print(f"\nTarget: a {args.rows}-row batch saves within {target / 1000:g} s — {verdict}.")

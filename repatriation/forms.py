@@ -78,6 +78,13 @@ class HandoverHeaderForm(forms.ModelForm):
         }
 
 
+class RowChoiceField(forms.ChoiceField):
+    """Shares its fixed choices with each row's copy (deep-copying the labels per row was slow)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class RemainsRowForm(forms.Form):
     """One body (or part of one) received: a row of the batch.
 
@@ -90,12 +97,12 @@ class RemainsRowForm(forms.Form):
     case_number = forms.CharField(
         label=_label("case_number"), max_length=40, required=False, strip=True
     )
-    condition = forms.ChoiceField(
+    condition = RowChoiceField(
         label=_label("condition"),
         choices=RemainsCondition.choices,
         initial=RemainsCondition.COMPLETE,
     )
-    identification = forms.ChoiceField(
+    identification = RowChoiceField(
         label=_label("identification"),
         choices=Identification.choices,
         initial=Identification.UNIDENTIFIED,
@@ -106,7 +113,7 @@ class RemainsRowForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"list": PERSON_OPTIONS_ID, "autocomplete": "off"}),
     )
-    method = forms.ChoiceField(
+    method = RowChoiceField(
         label=_label("method"),
         choices=[("", "—"), *IdentificationMethod.choices],
         required=False,
@@ -250,16 +257,11 @@ def error_summary(header, rows: BaseRemainsFormSet) -> list[dict]:
         errors = row.errors
         if row.cleaned_data.get(DELETION_FIELD_NAME):
             continue  # ticked for removal: not saved, so not in the way
-        for name, messages in errors.items():
+        for name, said in errors.items():
             field = name if name in row.fields else "case_number"
-            summary.append(
-                {
-                    "target": row[field].id_for_label,
-                    "row": index + 1,
-                    "label": row[field].label if name in row.fields else "",
-                    "messages": messages,
-                }
-            )
+            label = row[field].label if name in row.fields else ""
+            target = row[field].id_for_label
+            summary.append({"target": target, "row": index + 1, "label": label, "messages": said})
     return summary
 
 

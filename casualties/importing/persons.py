@@ -15,6 +15,7 @@ import pghistory
 from django.db import transaction
 from django.utils import timezone
 
+from casualties import plausible
 from casualties.importing import person_rows as checks
 from casualties.importing.common import (
     NOT_UTF8,
@@ -105,7 +106,7 @@ class _Collector:
         self.writer.writerow([*cells, line, reason])
 
 
-def _check(text: str, result: PersonsResult, progress: Progress | None, start_loader):
+def _check(text: str, result: PersonsResult, progress: Progress | None, start_loader, conflict):
     """Check every row into a collector, which loads the clean ones as it goes; None when the
     header (or file) is unusable."""
     try:
@@ -115,7 +116,7 @@ def _check(text: str, result: PersonsResult, progress: Progress | None, start_lo
             result.add_error(error)
         return None
     collector = _Collector(header, result, start_loader)
-    checker = checks.RowChecker(header, timezone.localdate())
+    checker = checks.RowChecker(header, timezone.localdate(), earliest=plausible.earliest(conflict))
     estimate = max(text.count("\n") - 1, 1)
     try:
         for line, cells in records:
@@ -159,7 +160,7 @@ def _check_and_load(text: str, result: PersonsResult, *, target: dict, progress)
             pghistory.context(user=user_id, command="import_persons", file=file_name),
         ):
             try:
-                collector = _check(text, result, progress, start_loader)
+                collector = _check(text, result, progress, start_loader, target["conflict"])
                 result.check_seconds = time.perf_counter() - result.started
                 if not started or result.refused or result.dry_run:
                     raise _Discard

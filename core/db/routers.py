@@ -9,6 +9,9 @@ from django.db import DEFAULT_DB_ALIAS
 
 from core.db.replica import note_write, read_alias
 
+# The app label Django's database cache gives its table (django.core.cache.backends.db).
+DATABASE_CACHE_LABEL = "django_cache"
+
 
 def replica_database(url: str, primary: dict) -> dict:
     """The DATABASES entry of the replica: its URL, with the primary's connection handling."""
@@ -25,7 +28,10 @@ class ReplicaRouter:
         return read_alias()
 
     def db_for_write(self, model, **hints):
-        note_write()
+        # Storing a computed answer in the database cache is no data the request reads back:
+        # a page that caches one part and then computes the next keeps reading the replica.
+        if model._meta.app_label != DATABASE_CACHE_LABEL:
+            note_write()
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):

@@ -52,3 +52,13 @@ def screenshot_on_failure(request, page):
 def demo(transactional_db):
     """The demo data, committed: the live server runs in another thread."""
     call_command("seed_demo", "--force", stdout=StringIO())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop running in this thread, where Django refuses
+    database calls unless told. Told from the first browser test on (they run last), so no
+    subprocess of an earlier test (the deployment check) inherits it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield

@@ -1,16 +1,12 @@
 """axe-core on the public pages a journalist reads, and on the API docs: no serious or
 critical violation (contrast, names, nested interactive elements, the page's language)."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from repatriation.choices import HandoverState
 from repatriation.models import Handover
 from tests.browser.axe import blocking_violations, install_axe
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture

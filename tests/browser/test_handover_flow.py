@@ -6,7 +6,6 @@ thread with a running loop unless told this is safe — as it is here, the test 
 taking turns.
 """
 
-import os
 import re
 
 import pytest
@@ -15,8 +14,6 @@ from playwright.sync_api import expect
 from casualties.models import Conflict, Person
 from demo.demo_data import DEMO_USERS
 from repatriation.models import Handover
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PASSWORDS = {username: password for username, password, *_rest in DEMO_USERS}
 HANDOVER_DATE = "2022-09-25"

@@ -1,10 +1,6 @@
 """In a real browser: a reader switches the public ledger to Armenian, and it stays so."""
 
-import os
-
 from playwright.sync_api import expect
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 def test_switching_to_armenian_shows_armenian_labels(page, live_server, demo):

@@ -1,13 +1,9 @@
 """The ledger chart in a real browser: legible on a 390 px phone, and its legend toggles
 lines in place with JavaScript (the ``?lines=`` links work without it)."""
 
-import os
-
 from playwright.sync_api import expect
 
 from tests.browser.axe import blocking_violations, install_axe
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PHONE = {"width": 390, "height": 844}
 MIN_TEXT_PX = 12

@@ -239,6 +239,7 @@ def test_the_statement_import_refuses_an_implausible_date(world, header, cells, 
         ("date_of_birth", tomorrow, FUTURE),
         ("date_of_birth", OLD_BIRTH, BIRTH),
         ("status_date", tomorrow, FUTURE),
+        ("status_date", TOO_EARLY, CONFLICT),
     ],
 )
 def test_the_person_import_refuses_an_implausible_date(world, column, value, word):

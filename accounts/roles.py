@@ -5,13 +5,15 @@ Models are looked up when the groups are set up, not imported: the app config co
 
 from django.apps import apps
 
-from core.tiers import CLERK, JOURNALIST, VERIFIER
+from core.tiers import CLERK, COORDINATOR, JOURNALIST, VERIFIER
 
 # What a clerk may add and change (DESIGN §5: drafts, persons, status changes, statements).
 CLERK_WRITES = {
     "casualties": ["person", "statuschange", "statement", "figure"],
     "repatriation": ["handover", "remains", "releasedperson", "agreement"],
 }
+# What a coordinator sets up besides (DESIGN §5): what the evidence refers to.
+REFERENCE_DATA = {"casualties": ["conflict", "party", "source"]}
 VIEWABLE = {
     "casualties": ["conflict", "party", "source", "statement", "figure", "person", "statuschange"],
     "repatriation": ["agreement", "handover", "remains", "releasedperson"],
@@ -46,8 +48,9 @@ def role_permissions():
     # A clerk may discard a draft handover (and its remains) but not other records.
     clerk += [("repatriation", "delete_handover"), ("repatriation", "delete_remains")]
     verifier = clerk + [("repatriation", "verify_handover")]
+    coordinator = clerk + _codenames(REFERENCE_DATA, ["add", "change"])
     # Journalists read the public API; they hold no model permission and no staff page.
-    return {CLERK: clerk, VERIFIER: verifier, JOURNALIST: []}
+    return {CLERK: clerk, VERIFIER: verifier, COORDINATOR: coordinator, JOURNALIST: []}
 
 
 def ensure_roles(sender=None, **kwargs):

@@ -47,6 +47,19 @@ class PersonStatus(models.TextChoices):
     FOUND_ALIVE = "found_alive", pgettext_lazy("person status", "Found alive")
 
 
+class StatusBasis(models.TextChoices):
+    """What a status change rests on (DESIGN §3); rows recorded before it was kept are "other"."""
+
+    DNA = "dna", _("DNA identification")
+    OFFICIAL_NOTICE = "official_notice", _("Official notice")
+    COURT_DECLARATION = "court_declaration", _("Court declaration")
+    FAMILY_REPORT = "family_report", _("Family report")
+    MEDIA_REPORT = "media_report", _("Media report")
+    EXCHANGE = "exchange", _("Exchange")
+    RESCUE = "rescue", _("Rescue")
+    OTHER = "other", _("Other")
+
+
 # The lifecycle of DESIGN §3: the moves a status may make without a written correction.
 STATUS_MOVES: dict[str, frozenset[str]] = {
     PersonStatus.INJURED: frozenset({PersonStatus.KILLED}),

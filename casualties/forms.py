@@ -4,9 +4,10 @@ last word; the checks here only put the service's own messages beside the right 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import PersonStatus
+from casualties.choices import PersonStatus, StatusBasis
 from casualties.models import Conflict, Figure, Party, Person, Statement
 from casualties.services import (
     PERSON_EDITABLE_FIELDS,
@@ -16,7 +17,44 @@ from casualties.services import (
 )
 from core.rows import place_errors
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Strings the locale files already translate: the hint beside a date and the complaint about one.
+DATE_HINT = _("Enter a date as YYYY-MM-DD, for example 2022-09-20.")
+DATE_NOT_REAL = _("“%(value)s” is not a real date in the form YYYY-MM-DD.")
+
+
+class IsoDateInput(forms.DateInput):
+    """A plain text box for YYYY-MM-DD, not the browser's date control: that control shows the
+    browser's own order (mm/dd/yyyy whatever the page's language) and drops a typed date after
+    a click inside it. iso_date.js checks the value on leaving the field; the server has the
+    last word. ``hint`` adds the hint under the box (a table puts it in its column's header)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, *, hint=True):
+        base = {"pattern": r"\d{4}-\d{2}-\d{2}", "inputmode": "numeric", "maxlength": 10}
+        super().__init__({**base, "autocomplete": "off", **(attrs or {})}, format="%Y-%m-%d")
+        self.hint = hint
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Translated at each render, in the language of the request.
+        context["widget"]["attrs"].update(
+            {"data-iso-date": "", "data-invalid": str(DATE_NOT_REAL), "title": str(DATE_HINT)}
+        )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        if self.hint and attrs.get("id"):
+            hint_id = f"{attrs['id']}_format"
+            described = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{described} {hint_id}".strip()
+            hint = format_html('<small class="date-hint" id="{}">{}</small>', hint_id, DATE_HINT)
+            return super().render(name, value, attrs, renderer) + hint
+        return super().render(name, value, attrs, renderer)
+
+
+DATE_INPUT = IsoDateInput()
 
 
 def conflict_list() -> tuple[str, list]:
@@ -64,6 +102,9 @@ class StatusChangeForm(forms.Form):
 
     status = forms.ChoiceField(label=_("New status"), choices=PersonStatus.choices)
     effective_date = forms.DateField(label=_("Effective date"), widget=DATE_INPUT)
+    basis = forms.ChoiceField(
+        label=_("Basis"), choices=StatusBasis.choices, initial=StatusBasis.OTHER, required=False
+    )
     source_note = forms.CharField(
         label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

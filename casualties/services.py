@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import STATUS_MOVES, PersonStatus
+from casualties.choices import STATUS_MOVES, PersonStatus, StatusBasis
 from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
 from casualties.plausible import check_dates, check_statement_dates, date_problem, earliest
 from casualties.search.transliteration import search_key, to_latin
@@ -28,18 +28,9 @@ DATED_IN_FUTURE = _("A status change cannot be dated in the future.")
 UNKNOWN_STATUS = _("“%(value)s” is not a known status.")
 TOO_MANY_FIGURES = _("A statement holds at most %(max)s figures; enter the rest as another.")
 
-PERSON_EDITABLE_FIELDS = (
-    "conflict",
-    "party",
-    "full_name",
-    "name_latin",
-    "name_public",
-    "is_civilian",
-    "rank",
-    "unit",
-    "home_region",
-    *Person.RESTRICTED_FIELDS,
-)
+PERSON_EDITABLE_FIELDS = ("conflict", "party", "external_id", "full_name", "name_latin",
+    "name_public", "is_civilian", "rank", "unit", "home_region",
+    *Person.RESTRICTED_FIELDS)  # fmt: skip
 
 
 def _status_label(value: str) -> str:
@@ -71,6 +62,7 @@ def person_create(
     status_date: datetime.date,
     user=None,
     source_note: str = "",
+    basis: str = StatusBasis.OTHER,
     **fields,
 ) -> Person:
     """Register a person with an initial status, recorded as their first StatusChange."""
@@ -98,6 +90,7 @@ def person_create(
         person=person,
         status=status,
         effective_date=status_date,
+        basis=basis,
         source_note=source_note,
         recorded_by=user,
     )
@@ -148,6 +141,7 @@ def person_change_status(
     user=None,
     source_note: str = "",
     reason: str = "",
+    basis: str = StatusBasis.OTHER,
 ) -> StatusChange:
     """Record a dated status change and make it the person's current status.
 
@@ -165,6 +159,7 @@ def person_change_status(
         person=locked,
         status=status,
         effective_date=effective_date,
+        basis=basis or StatusBasis.OTHER,
         source_note=source_note,
         is_correction=status not in STATUS_MOVES[locked.status],
         reason=reason.strip(),

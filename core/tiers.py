@@ -2,10 +2,13 @@
 
 # The groups of DESIGN §5 (accounts.roles gives them their permissions).
 CLERK, VERIFIER, JOURNALIST = "clerk", "verifier", "journalist"
+# As clerk; also conflicts, parties and sources (DESIGN §5).
+COORDINATOR = "coordinator"
 
 
 def is_staff(user) -> bool:
-    """Clerks, verifiers and admins. Anonymous callers and journalists are the public."""
+    """Clerks, verifiers, coordinators and admins. Anonymous callers and journalists are the
+    public."""
     if not user or not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -13,4 +16,4 @@ def is_staff(user) -> bool:
     # groups are cached on the user object for the request by the first call
     if not hasattr(user, "_ledger_groups"):
         user._ledger_groups = set(user.groups.values_list("name", flat=True))
-    return bool(user._ledger_groups & {CLERK, VERIFIER})
+    return bool(user._ledger_groups & {CLERK, VERIFIER, COORDINATOR})

@@ -31,6 +31,8 @@ RETURNED_COUNTS = (
     "reported",
     "pending_handovers",
     "received",
+    # Of ``received``, the remains the party's own side recovered (no handover).
+    "recovered",
     "presumptive",
     "unidentified",
     "unconfirmed_complete",

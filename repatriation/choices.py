@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class HandoverKind(models.TextChoices):
     REMAINS = "remains", _("Remains")
     PRISONERS = "prisoners", _("Prisoners")
+    # Remains recovered by the receiving party's own side (a battlefield, a mass grave): no
+    # party handed them over, so a recovery has no ``from_party`` (DESIGN §3).
+    RECOVERY = "recovery", _("Recovery")
+
+
+# An agreement exchanges remains or prisoners between two parties; nobody agrees a recovery.
+AGREEMENT_KINDS = [(value, label) for value, label in HandoverKind.choices if value != "recovery"]
 
 
 class HandoverState(models.TextChoices):

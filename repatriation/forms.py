@@ -12,6 +12,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from casualties.forms import IsoDateInput
 from casualties.models import Person
 from casualties.search.names import persons_named
 from casualties.selectors import person_label, person_number
@@ -72,7 +73,7 @@ class HandoverHeaderForm(forms.ModelForm):
             "citation",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": IsoDateInput(),
             "reported_count": forms.NumberInput(attrs={"min": 0}),
             "citation": forms.Textarea(attrs={"rows": 2}),
         }
@@ -119,9 +120,7 @@ class RemainsRowForm(forms.Form):
         required=False,
     )
     identified_on = forms.DateField(
-        label=_label("identified_on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_label("identified_on"), required=False, widget=IsoDateInput(hint=False)
     )
     dna_sample_ref = forms.CharField(label=_label("dna_sample_ref"), max_length=100, required=False)
     notes = forms.CharField(label=_label("notes"), required=False)

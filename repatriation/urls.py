@@ -1,10 +1,11 @@
 from django.urls import path
 
-from repatriation.views import agreements, batch, handovers
+from repatriation.views import agreements, batch, handover_import, handovers
 
 urlpatterns = [
     path("handovers/", handovers.handover_list, name="handover_list"),
     path("handovers/new/", batch.handover_new, name="handover_new"),
+    path("handovers/import/", handover_import.handover_import_new, name="handover_import"),
     path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
     path("handovers/<int:pk>/edit/", batch.handover_edit, name="handover_edit"),
     path("handovers/<int:pk>/verify/", handovers.handover_review, name="handover_verify"),

@@ -241,6 +241,7 @@ class StatusChangeStaffSerializer(serializers.ModelSerializer):
             "id",
             "status",
             "effective_date",
+            "basis",
             "source_note",
             "is_correction",
             "reason",

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -7,6 +8,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from casualties.api import serializers
@@ -27,7 +29,29 @@ from core.api.viewsets import ResourceViewSet
 from core.tiers import is_staff
 
 
-class ConflictViewSet(ResourceViewSet):
+class ReferenceWrites:
+    """Conflicts, parties and sources, written by coordinators (DESIGN §5): checked by the
+    model's own rules, constraints and uniqueness included, before saving, so a bad value is
+    a 400 naming its field rather than a refused INSERT."""
+
+    def perform_create(self, serializer):
+        self._save_checked(serializer, serializer.Meta.model(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        for name, value in serializer.validated_data.items():
+            setattr(serializer.instance, name, value)
+        self._save_checked(serializer, serializer.instance)
+
+    def _save_checked(self, serializer, instance):
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        instance.save()
+        serializer.instance = instance
+
+
+class ConflictViewSet(ReferenceWrites, ResourceViewSet):
     queryset = Conflict.objects.all()
     lookup_field = "slug"
     public_serializer_class = staff_serializer_class = serializers.ConflictSerializer
@@ -37,7 +61,7 @@ class ConflictViewSet(ResourceViewSet):
     csv_name = "conflicts"
 
 
-class PartyViewSet(ResourceViewSet):
+class PartyViewSet(ReferenceWrites, ResourceViewSet):
     queryset = Party.objects.all()
     lookup_field = "code"
     public_serializer_class = staff_serializer_class = serializers.PartySerializer
@@ -47,7 +71,7 @@ class PartyViewSet(ResourceViewSet):
     csv_name = "parties"
 
 
-class SourceViewSet(ResourceViewSet):
+class SourceViewSet(ReferenceWrites, ResourceViewSet):
     queryset = Source.objects.select_related("party")
     public_serializer_class = staff_serializer_class = serializers.SourceSerializer
     filterset_class = SourceFilterSet

@@ -32,14 +32,17 @@ CREATE TEMP TABLE {STAGING} (
     full_name text, name_latin text, rank text, unit text, home_region text,
     service_number text, next_of_kin text, contact text, dna_reference text, notes text,
     name_public boolean, is_civilian boolean, status text, status_date date,
-    date_of_birth date, search_key text, line integer
+    date_of_birth date, external_id text, basis text, aliases text, search_key text,
+    line integer,
+    -- Each person's id, drawn as the row is copied: the status change reads its basis by it.
+    id bigint DEFAULT nextval(pg_get_serial_sequence('casualties_person', 'id'))
 ) ON COMMIT DROP
 """
-PERSON_COLUMNS = """created_at, updated_at, conflict_id, party_id, full_name, name_latin,
-    name_public, is_civilian, rank, unit, home_region, status, status_date, date_of_birth,
-    service_number, next_of_kin, contact, dna_reference, notes, search_key"""
+PERSON_COLUMNS = """id, external_id, created_at, updated_at, conflict_id, party_id, full_name,
+    name_latin, name_public, is_civilian, rank, unit, home_region, status, status_date,
+    date_of_birth, service_number, next_of_kin, contact, dna_reference, notes, search_key"""
 CHANGE_COLUMNS = """person_id, status, effective_date, source_note, is_correction, reason,
-    recorded_by_id, recorded_at"""
+    recorded_by_id, recorded_at, basis"""
 CHUNK = 10_000
 SEARCH_KEY = COLUMNS.index("search_key")
 
@@ -48,16 +51,18 @@ def _insert_statement() -> str:
     return f"""
 WITH inserted AS (
     INSERT INTO casualties_person ({PERSON_COLUMNS})
-    SELECT now(), now(), %(conflict)s, %(party)s, full_name, name_latin, name_public,
-        is_civilian, rank, unit, home_region, status, status_date, date_of_birth,
+    SELECT id, external_id, now(), now(), %(conflict)s, %(party)s, full_name, name_latin,
+        name_public, is_civilian, rank, unit, home_region, status, status_date, date_of_birth,
         service_number, next_of_kin, contact, dna_reference, notes, search_key
     FROM {STAGING}
     ORDER BY line
-    RETURNING *
+    RETURNING id
 ), changes AS (
     INSERT INTO casualties_statuschange ({CHANGE_COLUMNS})
-    SELECT id, status, status_date, %(note)s, false, '', %(user)s, now() FROM inserted
-    RETURNING *
+    SELECT staged.id, staged.status, staged.status_date, %(note)s, false, '', %(user)s, now(),
+        staged.basis
+    FROM inserted JOIN {STAGING} AS staged ON staged.id = inserted.id
+    RETURNING id
 ), name_words AS (
     INSERT INTO casualties_nameword (word) SELECT unnest(%(words)s::text[])
     ON CONFLICT (word) DO NOTHING

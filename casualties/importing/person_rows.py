@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import PersonStatus
+from casualties.choices import PersonStatus, StatusBasis
 from casualties.importing.common import (
     ImportRefused,
     RowError,
@@ -29,13 +29,17 @@ TEXT = ("full_name", "name_latin", "rank", "unit", "home_region", "service_numbe
 BOOLEANS = ("name_public", "is_civilian")
 DATES = ("status_date", "date_of_birth")
 # The DESIGN §3 person fields a list may carry; conflict and party come with the import.
-ALLOWED = (*TEXT, *BOOLEANS, "status", *DATES)
+# ``aliases`` holds other spellings, separated by ``|``; ``basis`` that of the status.
+ALLOWED = (*TEXT, *BOOLEANS, "status", *DATES, "external_id", "basis", "aliases")
 REQUIRED = ("full_name", "status", "status_date")
+# A rejects file's own columns: ignored, so that it can be imported again as it is.
+REJECTS_COLUMNS = ("line", "reason")
 # What every clean row holds, in this order: the columns of the COPY staging table.
 COLUMNS = (*ALLOWED, "search_key", "line")
+ALIAS_SEPARATOR = "|"
 MAX_LENGTHS = {
     name: Person._meta.get_field(name).max_length
-    for name in TEXT
+    for name in (*TEXT, "external_id")
     if Person._meta.get_field(name).max_length
 }
 TRUE, FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
@@ -45,6 +49,7 @@ UNKNOWN_COLUMNS = _("Unknown column(s): %(columns)s. Allowed: %(allowed)s.")
 DUPLICATE_COLUMNS = _("Column(s) given twice: %(columns)s.")
 EMPTY_FILE = _("The file is empty: the first line must name the columns.")
 REQUIRED_VALUE = _("A value is required.")
+UNKNOWN_BASIS = _("“%(value)s” is not a basis; use one of: %(allowed)s.")
 UNKNOWN_STATUS = _("“%(value)s” is not a status; use one of: %(allowed)s.")
 BAD_DATE = _("“%(value)s” is not a real date in the form YYYY-MM-DD.")
 FUTURE_DATE = _("The status date cannot be in the future.")
@@ -56,13 +61,21 @@ ROW = "(row)"
 FILE = "(file)"
 
 
-def check_header(header: list[str] | None) -> list[str]:
-    """The header's column names; raises ``ImportRefused`` with one error saying all that is
-    wrong with it."""
+def check_header(
+    header: list[str] | None, *, mapping: dict[str, str] | None = None, ignore_unknown=False
+) -> list[str | None]:
+    """The header's column names, after ``mapping`` (the file's name → ours), None for a column
+    ignored (a rejects file's ``line`` and ``reason``; any unknown one if ``ignore_unknown``);
+    raises ``ImportRefused`` with one error saying all that is wrong with it."""
     if not header:
         raise ImportRefused([RowError(line=1, column=FILE, reason=str(EMPTY_FILE))])
-    names = [name.strip() for name in header]
-    found = header_problems(names, allowed=ALLOWED, required=REQUIRED)
+    names = [(mapping or {}).get(name.strip(), name.strip()) for name in header]
+    names = [
+        None if name in REJECTS_COLUMNS or (ignore_unknown and name not in ALLOWED) else name
+        for name in names
+    ]
+    kept = [name for name in names if name is not None]
+    found = header_problems(kept, allowed=ALLOWED, required=REQUIRED)
     problems = []
     if found.unknown:
         problems.append(
@@ -95,7 +108,9 @@ class RowChecker:
         if len(cells) != len(self.header):
             reason = WRONG_CELLS % {"found": len(cells), "expected": len(self.header)}
             return None, [RowError(line=line, column=ROW, reason=reason)]
-        values = dict(zip(self.header, (cell.strip() for cell in cells), strict=True))
+        values = {name: cell.strip() for name, cell in zip(self.header, cells, strict=True) if name}
+        # The cells as given: what an update of a known person changes (see ``persons``).
+        self.values = values
         errors = []
         for name, value in values.items():
             reason = self._problem(name, value)
@@ -112,6 +127,8 @@ class RowChecker:
             return REQUIRED_VALUE if name in REQUIRED else None
         if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]:
             return TOO_LONG % {"max": MAX_LENGTHS[name], "length": len(value)}
+        if name == "basis" and value not in StatusBasis.values:
+            return UNKNOWN_BASIS % {"value": value, "allowed": ", ".join(StatusBasis.values)}
         if name == "status" and value not in self.statuses:
             return UNKNOWN_STATUS % {"value": value, "allowed": self.allowed_statuses}
         if name in DATES:
@@ -139,17 +156,22 @@ class RowChecker:
         row["status"] = values["status"]
         row["status_date"] = values["status_date"]
         row["date_of_birth"] = values.get("date_of_birth") or None
+        row["external_id"] = values.get("external_id", "")
+        row["basis"] = values.get("basis") or StatusBasis.OTHER
+        row["aliases"] = values.get("aliases", "")
         row["search_key"] = search_key(full_name, row["name_latin"])
         row["line"] = line
         return tuple(row[name] for name in COLUMNS)
 
 
-def read(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The checked header, and (physical line, cells) for each non-blank record after it;
-    raises ``ImportRefused`` for a header that cannot describe person rows."""
+def read(
+    text: str, *, mapping: dict[str, str] | None = None, ignore_unknown: bool = False
+) -> tuple[list[str | None], Iterator[tuple[int, list[str]]]]:
+    """The checked header (see ``check_header``), and (physical line, cells) for each non-blank
+    record after it; raises ``ImportRefused`` for a header that cannot describe person rows."""
     try:
         header, records = csv_records(text)
     except UnreadableRow as broken:
         error = RowError(line=broken.line, column=FILE, reason=broken.reason)
         raise ImportRefused([error]) from broken
-    return check_header(header), records
+    return check_header(header, mapping=mapping, ignore_unknown=ignore_unknown), records

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from casualties import plausible
+from casualties.importing import matching
 from casualties.importing import person_rows as checks
 from casualties.importing.common import (
     NOT_UTF8,
@@ -33,6 +35,7 @@ from core.api.csv import writer as csv_writer
 __all__ = ["FILE", "ImportResult", "PersonsResult", "persons_import"]
 
 PROGRESS_EVERY = 5_000
+SUMMARY = _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected")
 SOURCE_NOTE = "Imported from %(name)s"
 
 # progress(stage, rows done, rows in all): stage is "checking" or "loading".
@@ -41,10 +44,14 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class PersonsResult(ImportResult):
-    """An import's findings, and what it did: rows valid, imported and rejected, the rejects
-    CSV, and the time taken to read and check them."""
+    """An import's findings, and what it did: rows valid, imported (new persons), updated,
+    unchanged and rejected, the rejects CSV, and the time taken to read and check them. In a
+    dry run, ``new`` and ``updated`` say what the import would do."""
 
     imported: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
     rejected: int = 0
     rejects_csv: str = ""
     valid: int = 0
@@ -55,6 +62,15 @@ class PersonsResult(ImportResult):
     def refused(self) -> bool:
         """Nothing was (or, in a dry run, would be) imported because of errors."""
         return self.error_count > 0 and (not self.skip_invalid or self.valid == 0)
+
+    def summary(self) -> str:
+        counts = (0, 0, 0) if self.refused else (self.new, self.updated, self.unchanged)
+        return str(SUMMARY) % {
+            "new": f"{counts[0]:,}",
+            "updated": f"{counts[1]:,}",
+            "unchanged": f"{counts[2]:,}",
+            "rejected": f"{self.rejected:,}",
+        }
 
     @property
     def rows_per_second(self) -> float:
@@ -77,7 +93,9 @@ class _Collector:
         self.rejects = io.StringIO()
         # Formula-escaped like every CSV the app writes: the cells are whatever the file held.
         self.writer = csv_writer(self.rejects)
-        self.writer.writerow([*header, "line", "reason"])
+        # The columns under our names; a rejects file's own ``line`` and ``reason`` once.
+        self.kept = [i for i, name in enumerate(header) if name is not None]
+        self.writer.writerow([*(header[i] for i in self.kept), "line", "reason"])
 
     @property
     def loading(self) -> bool:
@@ -102,37 +120,69 @@ class _Collector:
         for error in errors:
             self.result.add_error(error)
         cells = (cells + [""] * len(self.header))[: len(self.header)]
+        cells = [cells[i] for i in self.kept]
         reason = "; ".join(f"{error.column}: {error.reason}" for error in errors)
         self.writer.writerow([*cells, line, reason])
 
 
-def _check(text: str, result: PersonsResult, progress: Progress | None, start_loader, conflict):
-    """Check every row into a collector, which loads the clean ones as it goes; None when the
-    header (or file) is unusable."""
+def _check(text: str, result: PersonsResult, progress: Progress | None, start_loader, target):
+    """Check every row into a collector, which loads the clean new ones as it goes, and sort
+    the others (``matching``); (None, None) when the header (or file) is unusable."""
     try:
-        header, records = checks.read(text)
+        header, records = checks.read(
+            text, mapping=target["mapping"], ignore_unknown=target["ignore_unknown"]
+        )
     except ImportRefused as refused:
         for error in refused.errors:
             result.add_error(error)
-        return None
+        return None, None
+    conflict = target["conflict"]
     collector = _Collector(header, result, start_loader)
+    matcher = matching.Matcher(conflict=conflict, party=target["party"], header=header)
     checker = checks.RowChecker(header, timezone.localdate(), earliest=plausible.earliest(conflict))
+    counters = {matching.NEW: "new", matching.SLOW: "new", matching.UPDATE: "updated"}
+    counters[matching.UNCHANGED] = "unchanged"
     estimate = max(text.count("\n") - 1, 1)
     try:
         for line, cells in records:
             result.total += 1
             row, errors = checker.check(line, cells)
+            if not errors:
+                kind, errors = matcher.classify(line, row, checker.values, cells)
             if errors:
                 collector.reject(line, cells, errors)
             else:
-                collector.accept(row)
+                setattr(result, counters[kind], getattr(result, counters[kind]) + 1)
+                if kind == matching.NEW:
+                    collector.accept(row)
+                else:
+                    result.valid += 1
             if progress and result.total % PROGRESS_EVERY == 0:
                 progress("checking", result.total, max(estimate, result.total))
     except UnreadableRow as broken:
         result.add_error(RowError(line=broken.line, column=FILE, reason=broken.reason))
         result.valid = 0
     collector.flush()
-    return collector
+    return collector, matcher
+
+
+def _apply_pending(matcher, collector, result: PersonsResult, target: dict) -> None:
+    """Write the rows that go through the services (updates, new rows with aliases); one they
+    refuse is rejected like a row with a bad cell."""
+
+    def reject(pending, errors):
+        result.valid -= 1
+        if pending.person_id:
+            result.updated -= 1
+        else:
+            result.new -= 1
+            result.imported -= 1
+        collector.reject(pending.line, pending.cells, errors)
+
+    note = SOURCE_NOTE % {"name": target["file_name"] or "a person list"}
+    services_target = {key: target[key] for key in ("conflict", "party", "user")}
+    result.imported += sum(1 for pending in matcher.pending if pending.person_id is None)
+    matching.apply(matcher.pending, target=services_target, note=note, reject=reject)
 
 
 def _check_and_load(text: str, result: PersonsResult, *, target: dict, progress) -> None:
@@ -153,19 +203,25 @@ def _check_and_load(text: str, result: PersonsResult, *, target: dict, progress)
         )
         return started[0]
 
-    collector = None
+    collector = matcher = None
     try:
         with (
             transaction.atomic(),
             pghistory.context(user=user_id, command="import_persons", file=file_name),
         ):
             try:
-                collector = _check(text, result, progress, start_loader, target["conflict"])
+                collector, matcher = _check(text, result, progress, start_loader, target)
                 result.check_seconds = time.perf_counter() - result.started
-                if not started or result.refused or result.dry_run:
+                if not (started or matcher and matcher.pending) or result.refused:
                     raise _Discard
-                loading = progress and (lambda done: progress("loading", done, result.valid))
-                result.imported = started[0].finish(loading)
+                if result.dry_run:
+                    raise _Discard
+                if started:
+                    loading = progress and (lambda done: progress("loading", done, result.valid))
+                    result.imported = started[0].finish(loading)
+                _apply_pending(matcher, collector, result, target)
+                if result.refused:
+                    raise _Discard
             finally:
                 # Before the transaction ends: no chunk may still be running at its rollback.
                 for loader in started:
@@ -186,8 +242,11 @@ def persons_import(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str = "",
+    mapping: dict[str, str] | None = None,
+    ignore_unknown: bool = False,
 ) -> PersonsResult:
-    """Check a CSV person list and, unless a row is bad (or ``skip_invalid``), import it."""
+    """Check a CSV person list and, unless a row is bad (or ``skip_invalid``), import it.
+    ``mapping`` renames the file's columns to ours; ``ignore_unknown`` skips any other."""
     result = PersonsResult(dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         text = decode(file.read())
@@ -195,6 +254,7 @@ def persons_import(
         result.add_error(RowError(line=1, column=FILE, reason=str(NOT_UTF8)))
         return result
     target = {"conflict": conflict, "party": party, "user": user, "file_name": file_name}
+    target.update(mapping=mapping, ignore_unknown=ignore_unknown)
     _check_and_load(text, result, target=target, progress=progress)
     result.finish()
     return result

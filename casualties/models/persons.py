@@ -70,6 +70,10 @@ class Person(TimestampedModel):
     party = models.ForeignKey(
         Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="persons"
     )
+    # The source list's own id for the person: imports match their rows on it.
+    external_id = models.CharField(
+        _("external id"), max_length=100, blank=True, default="", db_default=""
+    )
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("In native script."))
     name_latin = models.CharField(
         _("name in Latin script"),
@@ -130,6 +134,14 @@ class Person(TimestampedModel):
                 NameWords("search_key"),
                 name="person_unpublished_words",
                 condition=Q(name_public=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict", "external_id"],
+                condition=~Q(external_id=""),
+                name="person_unique_external_id",
+                violation_error_message=_("Another person of this conflict has this external id."),
             ),
         ]
         triggers = [

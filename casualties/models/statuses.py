@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import PersonStatus
+from casualties.choices import PersonStatus, StatusBasis
 from casualties.models.persons import Person
 from core.audit import audited
 
@@ -27,6 +27,14 @@ class StatusChange(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=PersonStatus.choices)
     effective_date = models.DateField(_("effective date"))
+    basis = models.CharField(
+        _("basis"),
+        max_length=24,
+        choices=StatusBasis.choices,
+        default=StatusBasis.OTHER,
+        # Also in the database: the bulk inserts (person import, demo) may leave it out.
+        db_default=StatusBasis.OTHER,
+    )
     source_note = models.TextField(_("source"), blank=True)
     is_correction = models.BooleanField(_("correction"), default=False)
     reason = models.TextField(_("reason for correction"), blank=True)

@@ -7,9 +7,17 @@ ending (``name_parts``), else the second. Each block is an equi-join PostgreSQL 
 cost grows with the pairs inside blocks, not with the square of the records. A name or date
 block of more than ``MAX_BLOCK`` records (a placeholder name or date repeated by a list) pairs
 nobody: its pairs would say nothing, and the other blocks still pair its records.
+Inside a birth-date block a pair must share its given name or its surname. The duplicates read
+the four duplicate blocks and the possible relatives only theirs: the other side's pairs would
+be computed (their similarity too) only to be thrown away.
 """
 
 MAX_BLOCK = 300
+# Inside a birth-date block, only records that share their given name or their surname are
+# compared: a national list has a few dozen persons born on each day, and comparing every two
+# of them is most of the work while a misspelling of both names at once is rare (such a pair is
+# still found through its service number).
+SHARES_A_NAME = "(b.given = a.given OR b.surname = a.surname)"
 
 CANDIDATES_SQL = f"""
 WITH words AS (
@@ -45,24 +53,27 @@ scope AS MATERIALIZED (
 blocked AS (
     SELECT a.id AS a_id, b.id AS b_id, 'dob' AS reason FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.dob = a.dob AND b.id > a.id
-    WHERE a.dob_block <= {MAX_BLOCK}
+    WHERE NOT %(relatives)s AND a.dob_block <= {MAX_BLOCK} AND {SHARES_A_NAME}
     UNION ALL
     SELECT least(a.id, b.id), greatest(a.id, b.id), 'dob_swapped' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.dob = a.swapped
-    WHERE a.id < b.id AND a.dob_block <= {MAX_BLOCK} AND b.dob_block <= {MAX_BLOCK}
+    WHERE NOT %(relatives)s AND a.id < b.id AND a.dob_block <= {MAX_BLOCK}
+      AND b.dob_block <= {MAX_BLOCK} AND {SHARES_A_NAME}
     UNION ALL
     SELECT a.id, b.id, 'service_number' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.sn = a.sn AND b.id > a.id
+    WHERE NOT %(relatives)s
     UNION ALL
     SELECT a.id, b.id, 'name' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.given = a.given AND b.surname = a.surname
      AND b.id > a.id
-    WHERE a.surname <> '' AND a.name_block <= {MAX_BLOCK} AND b.name_block <= {MAX_BLOCK}
+    WHERE NOT %(relatives)s AND a.surname <> '' AND a.name_block <= {MAX_BLOCK}
+      AND b.name_block <= {MAX_BLOCK}
     UNION ALL
     SELECT a.id, b.id, 'relatives' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.surname = a.surname AND b.patronymic = a.patronymic
      AND b.id > a.id
-    WHERE a.patronymic <> '' AND b.given <> a.given
+    WHERE %(relatives)s AND a.patronymic <> '' AND b.given <> a.given
       AND abs(b.dob - a.dob) <= %(relative_days)s
 ),
 grouped AS (

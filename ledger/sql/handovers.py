@@ -13,15 +13,19 @@ from repatriation.choices import (
 )
 
 REMAINS_KIND = literal(HandoverKind.REMAINS)
+RECOVERY_KIND = literal(HandoverKind.RECOVERY)
 VERIFIED = literal(HandoverState.VERIFIED)
 CORRECTION = literal(RevisionKind.CORRECTION)
 COMPLETE = literal(RemainsCondition.COMPLETE)
 
-# Remains handovers in scope (to the party, dated on or before as_of).
+# Remains handovers in scope (to the party, dated on or before as_of): those handed over and
+# those the party's own side recovered, which count as returned too (DESIGN §3).
 HANDOVERS_IN_SCOPE = f"""
-    SELECT id, conflict_id, to_party_id AS party_id, state, reported_count, date, agreement_id
+    SELECT id, conflict_id, to_party_id AS party_id, state, reported_count, date, agreement_id,
+           kind
     FROM {HANDOVER}
-    WHERE kind = {REMAINS_KIND} AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
+    WHERE kind IN ({REMAINS_KIND}, {RECOVERY_KIND})
+        AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
 """
 
 # A confirmation or presumption counts only from its date: as of an earlier day the remains
@@ -43,14 +47,14 @@ PRESUMPTIVE = (
 HANDOVERS = f"""
     WITH h AS ({HANDOVERS_IN_SCOPE}),
     per_handover AS (
-        SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count,
+        SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count, h.kind,
                count(r.id) AS n,
                count(r.id) FILTER (WHERE {CONFIRMED}) AS confirmed,
                count(r.id) FILTER (WHERE {PRESUMPTIVE}) AS presumptive,
                count(r.id) FILTER (WHERE r.condition = {COMPLETE} AND NOT {CONFIRMED})
                    AS unconfirmed_complete
         FROM h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
-        GROUP BY h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count
+        GROUP BY h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count, h.kind
     ),
     counts AS (
         SELECT conflict_id, party_id,
@@ -58,6 +62,7 @@ HANDOVERS = f"""
                sum(reported_count) FILTER (WHERE state = {VERIFIED}) AS reported,
                count(*) FILTER (WHERE state <> {VERIFIED}) AS pending_handovers,
                sum(n) FILTER (WHERE state = {VERIFIED}) AS received,
+               sum(n) FILTER (WHERE state = {VERIFIED} AND kind = {RECOVERY_KIND}) AS recovered,
                sum(presumptive) FILTER (WHERE state = {VERIFIED}) AS presumptive,
                sum(n - confirmed - presumptive) FILTER (WHERE state = {VERIFIED}) AS unidentified,
                sum(unconfirmed_complete) FILTER (WHERE state = {VERIFIED})
@@ -154,6 +159,7 @@ HANDOVERS = f"""
            coalesce(c.reported, 0)::bigint AS reported,
            coalesce(c.pending_handovers, 0) AS pending_handovers,
            coalesce(c.received, 0)::bigint AS received,
+           coalesce(c.recovered, 0)::bigint AS recovered,
            coalesce(c.presumptive, 0)::bigint AS presumptive,
            coalesce(c.unidentified, 0)::bigint AS unidentified,
            coalesce(c.unconfirmed_complete, 0)::bigint AS unconfirmed_complete,

@@ -180,7 +180,8 @@ class HandoverSerializer(serializers.ModelSerializer):
     agreement = serializers.PrimaryKeyRelatedField(
         queryset=Agreement.objects.all(), allow_null=True, required=False
     )
-    from_party = party_field()
+    # None for a recovery (the service says which kinds need it).
+    from_party = party_field(allow_null=True, required=False)
     to_party = party_field()
     mediator = party_field(allow_null=True, required=False)
     reported_by = party_field(allow_null=True, required=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from casualties.models import Conflict, Party, TimestampedModel
 from core.audit import audited
 from repatriation.choices import (
+    AGREEMENT_KINDS,
     HandoverKind,
 )
 
@@ -24,7 +25,7 @@ class Agreement(TimestampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
-        _("kind"), max_length=16, choices=HandoverKind.choices, default=HandoverKind.REMAINS
+        _("kind"), max_length=16, choices=AGREEMENT_KINDS, default=HandoverKind.REMAINS
     )
     concluded_on = models.DateField(_("concluded on"))
     party_a = models.ForeignKey(

@@ -97,7 +97,13 @@ class Handover(TimestampedModel):
     date = models.DateField(_("date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     from_party = models.ForeignKey(
-        Party, verbose_name=_("from party"), on_delete=models.PROTECT, related_name="+"
+        Party,
+        verbose_name=_("from party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Left blank only for a recovery, which no party handed over."),
     )
     to_party = models.ForeignKey(
         Party, verbose_name=_("to party"), on_delete=models.PROTECT, related_name="+"
@@ -185,6 +191,14 @@ class Handover(TimestampedModel):
                 violation_error_message=_("A handover goes from one party to a different party."),
             ),
             models.CheckConstraint(
+                condition=Q(kind=HandoverKind.RECOVERY, from_party__isnull=True)
+                | (~Q(kind=HandoverKind.RECOVERY) & Q(from_party__isnull=False)),
+                name="handover_from_party_unless_recovery",
+                violation_error_message=_(
+                    "A recovery has no party it came from; any other handover has one."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(reported_count__gte=0),
                 name="handover_reported_count_non_negative",
                 violation_error_message=_("The reported count cannot be negative."),
@@ -235,7 +249,7 @@ class Handover(TimestampedModel):
         return _("%(kind)s %(date)s, %(from)s → %(to)s") % {
             "kind": self.get_kind_display(),
             "date": f"{self.date:%Y-%m-%d}",
-            "from": self.from_party.code,
+            "from": self.from_party.code if self.from_party else "—",
             "to": self.to_party.code,
         }
 

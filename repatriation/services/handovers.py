@@ -19,15 +19,30 @@ VERIFIED_IS_FINAL = _(
     "This handover has been verified and can no longer be changed here; ask an administrator "
     "to correct it."
 )
+FROM_PARTY_NEEDED = _("Name the party that handed these remains or prisoners over.")
+RECOVERY_HAS_NO_FROM_PARTY = _(
+    "A recovery was made by the receiving party's own side: it has no party it came from."
+)
 REMAINS_OF_ANOTHER_PARTY = _(
     "Remains logged in this handover are identified as persons of another party."
 )
 
 
+def _from_party_errors(handover: Handover) -> dict[str, list]:
+    """A recovery names no party it came from; every other kind names one (DESIGN §3)."""
+    recovery = handover.kind == HandoverKind.RECOVERY
+    if recovery and handover.from_party_id is not None:
+        return {"from_party": [str(RECOVERY_HAS_NO_FROM_PARTY)]}
+    if not recovery and handover.from_party_id is None:
+        return {"from_party": [str(FROM_PARTY_NEEDED)]}
+    return {}
+
+
 def validate_handover(handover: Handover, remains_rows: list[dict], released: list) -> None:
-    errors = {}
+    errors = _from_party_errors(handover)
     try:
-        handover.full_clean()
+        # The constraint behind ``_from_party_errors`` would repeat it in other words.
+        handover.full_clean(validate_constraints=not errors)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if "date" not in errors and "conflict" not in errors:
@@ -43,7 +58,7 @@ def validate_handover(handover: Handover, remains_rows: list[dict], released: li
         errors.setdefault("agreement", []).append(str(AGREEMENT_MISMATCH))
     if handover.kind == HandoverKind.PRISONERS and remains_rows:
         errors.setdefault("remains", []).append(str(PRISONERS_HAVE_NO_REMAINS))
-    if handover.kind == HandoverKind.REMAINS and released:
+    if handover.kind != HandoverKind.PRISONERS and released:
         errors.setdefault("released_persons", []).append(str(REMAINS_HAVE_NO_PRISONERS))
     if errors:
         raise ValidationError(errors)

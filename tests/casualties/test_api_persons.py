@@ -362,10 +362,12 @@ def test_an_allowed_move_becomes_the_current_status(clerk_api, clerk, person):
         "reason": "",
     }
     assert (body["source_note"], body["recorded_by"]) == ("MoD list", "clerk")
+    assert body["basis"] == "other"
     assert set(body) == {
         "id",
         "status",
         "effective_date",
+        "basis",
         "source_note",
         "is_correction",
         "reason",

@@ -266,7 +266,8 @@ def test_the_command_imports_and_prints_a_summary(target, tmp_path):
         stdout=out, stderr=io.StringIO(),
     )  # fmt: skip
 
-    assert "2 rows read, imported 2, rejected 0, 0 errors" in out.getvalue()
+    summary = "2 rows read; imported: 2 new, 0 updated, 0 unchanged, 0 rejected; 0 errors"
+    assert summary in out.getvalue()
     assert Person.objects.filter(status_changes__recorded_by__username="clerk").count() == 2
 
 
@@ -292,7 +293,7 @@ def test_the_command_with_skip_invalid_writes_the_rejects_file(target, tmp_path)
     call_command("import_persons", str(path), "--conflict=sept-2022", "--party=ARM",
                  "--skip-invalid", stdout=out, stderr=io.StringIO())  # fmt: skip
 
-    assert "6 rows read, imported 2, rejected 4" in out.getvalue()
+    assert "6 rows read; imported: 2 new, 0 updated, 0 unchanged, 4 rejected" in out.getvalue()
     rejects = list(csv.DictReader((tmp_path / "list.rejects.csv").open(encoding="utf-8")))
     assert [row["line"] for row in rejects] == ["4", "5", "6", "7"]
     assert Person.objects.count() == 2
@@ -306,7 +307,7 @@ def test_the_command_dry_run_imports_nothing(target, tmp_path):
     call_command("import_persons", str(path), "--conflict=sept-2022", "--party=ARM",
                  "--dry-run", stdout=out, stderr=io.StringIO())  # fmt: skip
 
-    assert "would import 2" in out.getvalue()
+    assert "would be: 2 new, 0 updated" in out.getvalue()
     assert not Person.objects.exists()
 
 

@@ -79,6 +79,7 @@ ACCESS = {
     # Staff pages (DESIGN §8).
     "repatriation:handover_list": STAFF_PAGE,
     "repatriation:handover_new": STAFF_PAGE,
+    "repatriation:handover_import": STAFF_PAGE,
     "repatriation:handover_detail": STAFF_PAGE,
     "repatriation:handover_verify": STAFF_PAGE,
     # The clerk's own draft: its clerk and an admin change it, a verifier is told why not.

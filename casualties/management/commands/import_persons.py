@@ -19,6 +19,7 @@ from casualties.models import Conflict, Party
 UNKNOWN_CONFLICT = "No conflict with the slug “%s”."
 UNKNOWN_PARTY = "No party with the code “%s”."
 UNKNOWN_USER = "No user named “%s”."
+BAD_MAP = "“%s” is not a column mapping: write THEIRS=OURS, e.g. “Hebrew Name=full_name”."
 SHOWN_ERRORS = 50
 
 
@@ -47,6 +48,16 @@ class ProgressBar:
             self.stream.write("\n")
 
 
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        theirs, sep, ours = pair.rpartition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise CommandError(BAD_MAP % pair)
+        mapping[theirs.strip()] = ours.strip()
+    return mapping
+
+
 class Command(BaseCommand):
     help = "Import a CSV list of persons into one conflict and party (COPY, one transaction)."
 
@@ -60,6 +71,14 @@ class Command(BaseCommand):
         add("--rejects", type=Path, help="Where to write rejected rows (FILE.rejects.csv).")
         add("--user", help="Username recorded as the importer (audit trail, status changes).")
         add("--no-progress", action="store_true", help="No progress bar.")
+        add(
+            "--map",
+            action="append",
+            default=[],
+            metavar="THEIRS=OURS",
+            help='Read a column of the file as one of ours: --map "Hebrew Name=full_name".',
+        )
+        add("--ignore-unknown", action="store_true", help="Skip columns the import does not know.")
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -76,6 +95,8 @@ class Command(BaseCommand):
                     skip_invalid=options["skip_invalid"],
                     progress=bar,
                     file_name=path.name,
+                    mapping=_mapping(options["map"]),
+                    ignore_unknown=options["ignore_unknown"],
                 )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
@@ -107,10 +128,9 @@ class Command(BaseCommand):
         if result.rejects_csv:
             rejects.write_text(result.rejects_csv, encoding="utf-8")
             self.stderr.write(f"Rejected rows, with reasons: {rejects}")
-        verb = "would import" if result.dry_run else "imported"
-        count = 0 if result.refused else (result.valid if result.dry_run else result.imported)
+        verb = "would be" if result.dry_run else "imported"
         self.stdout.write(
-            f"{result.total:,} rows read, {verb} {count:,}, rejected {result.rejected:,}, "
+            f"{result.total:,} rows read; {verb}: {result.summary()}; "
             f"{result.error_count:,} errors; {result.seconds:.2f} s "
             f"(reading and checking {result.check_seconds:.2f} s), "
             f"{result.rows_per_second:,.0f} rows/s."

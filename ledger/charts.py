@@ -45,8 +45,24 @@ class Series:
     markers: list[Marker]
 
 
+class PlotArea:
+    """The frame both line charts draw in: the SVG's size and the plot inside its margins."""
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def plot_width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def plot_height(self) -> int:
+        return self.bottom - self.top
+
+
 @dataclass(frozen=True)
-class TimelineChart:
+class TimelineChart(PlotArea):
     width: int
     height: int
     left: int
@@ -58,20 +74,8 @@ class TimelineChart:
     y_ticks: list[Tick] = field(default_factory=list)
 
     @property
-    def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height}"
-
-    @property
     def empty(self) -> bool:
         return not self.series
-
-    @property
-    def plot_width(self) -> int:
-        return self.right - self.left
-
-    @property
-    def plot_height(self) -> int:
-        return self.bottom - self.top
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ledger.charts import (
     MAX_MARKERS,
     Marker,
+    PlotArea,
     Tick,
     _date_domain,
     _date_ticks,
@@ -42,7 +43,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class SeriesChart:
+class SeriesChart(PlotArea):
     width: int
     height: int
     left: int
@@ -57,20 +58,8 @@ class SeriesChart:
     colours: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height}"
-
-    @property
     def empty(self) -> bool:
         return not self.lines
-
-    @property
-    def plot_width(self) -> int:
-        return self.right - self.left
-
-    @property
-    def plot_height(self) -> int:
-        return self.bottom - self.top
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -15,6 +15,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from core.db.embedded import EMBEDDED_SETTINGS, apply_embedded_settings
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -113,8 +115,6 @@ def _shown_after_reload(name: str, value: str) -> bool:
 
 
 def test_the_embedded_server_is_given_its_bulk_load_settings(db):
-    from core.db.embedded import EMBEDDED_SETTINGS, apply_embedded_settings
-
     with psycopg.connect(**_server_params(), dbname="postgres", autocommit=True) as conn:
         conn.execute("ALTER SYSTEM RESET max_wal_size")
         conn.execute("SELECT pg_reload_conf()")

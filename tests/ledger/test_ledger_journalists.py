@@ -12,6 +12,7 @@ from django.utils import timezone
 from casualties.choices import PersonStatus
 from casualties.models import Figure, Statement
 from casualties.services import person_change_status
+from ledger.computation import ledger_for
 from repatriation.choices import HandoverState, Identification, RemainsCondition
 from tests.factories import (
     ConflictFactory,
@@ -188,8 +189,6 @@ def test_a_small_registry_above_the_official_total_is_not_counted_out_in_a_discr
 
 
 def test_captives_and_coverage(war):
-    from ledger.computation import ledger_for
-
     clerk = UserFactory(is_superuser=True)
     people = [PersonFactory(conflict=war["conflict"], party=war["party"]) for _n in range(3)]
     for person in people:

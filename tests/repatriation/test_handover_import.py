@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from repatriation.choices import HandoverState
+from repatriation.importing import handover_import
 from repatriation.models import Handover, Remains
 from tests.factories import PersonFactory
 
@@ -145,8 +146,6 @@ def test_the_upload_page_shows_the_commands_counts_and_errors(
     assert response.status_code == 400
     page = response.content.decode()
     assert "3 rows read, 3 errors: nothing saved." in page
-    from repatriation.importing import handover_import
-
     result = handover_import(path.read_bytes(), user=clerk, **fields(setting))
     assert [f"line {e.line}, column {e.column}: {e.reason}" for e in result.errors] == (
         command_errors

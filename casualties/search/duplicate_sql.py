@@ -4,15 +4,22 @@
 from the first words of its search key (as many as ``full_name`` has words, so a Latin name
 appended to the key is not read as a patronymic), the surname being the word with a surname's
 ending (``name_parts``), else the second. Each block is an equi-join PostgreSQL hashes, so the
-cost grows with the pairs inside blocks, not with the square of the records. A name or date
-block of more than ``MAX_BLOCK`` records (a placeholder name or date repeated by a list) pairs
-nobody: its pairs would say nothing, and the other blocks still pair its records.
+cost grows with the pairs inside blocks, not with the square of the records. A name, family or
+date block of more than ``MAX_BLOCK`` records (a placeholder name or date repeated by a list, a
+common given name with a common surname) pairs nobody: its pairs would say nothing, and the
+other blocks still pair its records. A block's size is counted on the keys its join uses.
 Inside a birth-date block a pair must share its given name or its surname. The duplicates read
 the four duplicate blocks and the possible relatives only theirs: the other side's pairs would
 be computed (their similarity too) only to be thrown away.
 """
 
 MAX_BLOCK = 300
+# A given name with a surname is shared by many people on a national list (the commonest pairs
+# by hundreds): such a block is weak evidence and its pairs grow with the square of its size,
+# so a smaller one is compared and a larger one pairs nobody (its records still meet through
+# their birth date or service number). Possible relatives (surname and patronymic) are blocked
+# by birth band as well, which keeps their blocks small without a lower cap.
+MAX_NAME_BLOCK = 50
 # Inside a birth-date block, only records that share their given name or their surname are
 # compared: a national list has a few dozen persons born on each day, and comparing every two
 # of them is most of the work while a misspelling of both names at once is rare (such a pair is
@@ -37,7 +44,7 @@ parts AS (
                    WHEN w1 ~ %(surname)s THEN 1 ELSE 2 END AS s
     FROM words
 ),
-scope AS MATERIALIZED (
+named AS (
     SELECT id, c, g, k, dob, sn,
            CASE WHEN s = 1 THEN w2 ELSE w1 END AS given,
            CASE s WHEN 1 THEN w1 WHEN 2 THEN w2 ELSE w3 END AS surname,
@@ -46,9 +53,17 @@ scope AS MATERIALIZED (
                  AND extract(day FROM dob) <> extract(month FROM dob)
                 THEN make_date(extract(year FROM dob)::int, extract(day FROM dob)::int,
                                extract(month FROM dob)::int) END AS swapped,
-           count(*) OVER (PARTITION BY c, g, dob) AS dob_block,
-           count(*) OVER (PARTITION BY c, g, w1, w2, w3, s) AS name_block
+           -- Births within RELATIVE_DAYS of each other fall in one band or in two adjacent.
+           (dob - DATE '1900-01-01') / %(relative_days)s AS band
     FROM parts
+),
+scope AS MATERIALIZED (
+    -- Each block's size, counted on the very keys its join pairs records on.
+    SELECT *,
+           count(*) OVER (PARTITION BY c, g, dob) AS dob_block,
+           count(*) OVER (PARTITION BY c, g, given, surname) AS name_block,
+           count(*) OVER (PARTITION BY c, g, surname, patronymic, band) AS family_block
+    FROM named
 ),
 blocked AS (
     SELECT a.id AS a_id, b.id AS b_id, 'dob' AS reason FROM scope a JOIN scope b
@@ -67,14 +82,20 @@ blocked AS (
     SELECT a.id, b.id, 'name' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.given = a.given AND b.surname = a.surname
      AND b.id > a.id
-    WHERE NOT %(relatives)s AND a.surname <> '' AND a.name_block <= {MAX_BLOCK}
-      AND b.name_block <= {MAX_BLOCK}
+    WHERE NOT %(relatives)s AND a.surname <> '' AND a.name_block <= {MAX_NAME_BLOCK}
     UNION ALL
     SELECT a.id, b.id, 'relatives' FROM scope a JOIN scope b
       ON b.c = a.c AND b.g = a.g AND b.surname = a.surname AND b.patronymic = a.patronymic
-     AND b.id > a.id
-    WHERE %(relatives)s AND a.patronymic <> '' AND b.given <> a.given
-      AND abs(b.dob - a.dob) <= %(relative_days)s
+     AND b.band = a.band AND b.id > a.id
+    WHERE %(relatives)s AND a.patronymic <> '' AND a.family_block <= {MAX_BLOCK}
+      AND b.given <> a.given AND abs(b.dob - a.dob) <= %(relative_days)s
+    UNION ALL
+    SELECT least(a.id, b.id), greatest(a.id, b.id), 'relatives' FROM scope a JOIN scope b
+      ON b.c = a.c AND b.g = a.g AND b.surname = a.surname AND b.patronymic = a.patronymic
+     AND b.band = a.band + 1
+    WHERE %(relatives)s AND a.patronymic <> '' AND a.family_block <= {MAX_BLOCK}
+      AND b.family_block <= {MAX_BLOCK}
+      AND b.given <> a.given AND abs(b.dob - a.dob) <= %(relative_days)s
 ),
 grouped AS (
     SELECT a_id, b_id, array_agg(DISTINCT reason ORDER BY reason) AS reasons

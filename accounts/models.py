@@ -7,7 +7,8 @@ migrations, not with migrations of those packages. Like the domain's events (cor
 event tables are append-only and each event carries the context (acting user, URL or command).
 
 Secrets stay out: a user's password hash and last login (which would add an event per login)
-are not copied, nor a token's key or digest — a token's digest is its primary key, so its events
+are not copied (a password change is an event of its own that names the account, not the
+hash), nor a token's key or digest — a token's digest is its primary key, so its events
 keep no reference to the row either; the token is known by its user and creation time.
 """
 
@@ -83,6 +84,13 @@ class TrackedToken(AuthToken):
 pghistory.track(*_trackers(ROW_EVENTS), exclude=["password", "last_login"], model_name="UserEvent")(
     TrackedUser
 )
+# Who changed whose password, and when; the hash itself never leaves the accounts table.
+pghistory.track(
+    pghistory.UpdateEvent("password_changed", condition=pghistory.AnyChange("password")),
+    fields=["username"],
+    model_name="PasswordEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="password_events"),
+)(TrackedUser)
 pghistory.track(*_trackers(ROW_EVENTS), model_name="GroupEvent")(TrackedGroup)
 pghistory.track(*_trackers(LINK_EVENTS), model_name="UserGroupEvent")(UserGroupLink)
 pghistory.track(*_trackers(LINK_EVENTS), model_name="UserPermissionEvent")(UserPermissionLink)

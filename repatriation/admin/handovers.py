@@ -101,6 +101,7 @@ class CorrectionForm(HandoverForm):
 
 class RemainsInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Remains
+    fk_name = "handover"
     form = RemainsForm
     formset = RemainsFormSet
     fields = REMAINS_FIELDS
@@ -164,9 +165,9 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
-        # A clerk may drop their own draft; a verified handover is evidence (DESIGN §5): only
-        # an admin removes one.
-        if obj is not None and not may_change(request, obj):
+        # A clerk may drop their own draft. A verified handover is evidence (DESIGN §5): nobody
+        # deletes it, an admin corrects it with a reason.
+        if obj is not None and not (_is_draft(obj) and may_change(request, obj)):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -61,9 +61,11 @@ class RemainsAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         return _draft_of(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # As for handovers: the remains of a verified handover are removed by an admin only,
-        # a draft's by its clerk.
-        if obj is not None and not may_change(request, obj.handover):
+        # A draft's rows are removed by its clerk (or an admin). A verified handover's rows are
+        # evidence (DESIGN §5): removed only by a correction of the handover, with a reason.
+        if obj is not None and (
+            obj.handover.state == HandoverState.VERIFIED or not may_change(request, obj.handover)
+        ):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -74,11 +76,7 @@ class RemainsAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         save_remains(remains=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        """A draft's row is removed as a change of that draft (its revision says so); an
-        admin's removal of a verified handover's row stays in the audit trail."""
-        if obj.handover.state == HandoverState.VERIFIED:
-            obj.delete()
-            return
+        """A draft's row is removed as a change of that draft (its revision says so)."""
         others = Remains.objects.filter(handover=obj.handover_id).exclude(pk=obj.pk)
         rows = [{"id": pk} for pk in others.values_list("pk", flat=True)]
         handover_revise(handover=obj.handover, user=request.user, remains=rows)

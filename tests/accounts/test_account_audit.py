@@ -24,10 +24,18 @@ UserGroupEvent = apps.get_model("accounts", "UserGroupEvent")
 UserPermissionEvent = apps.get_model("accounts", "UserPermissionEvent")
 GroupPermissionEvent = apps.get_model("accounts", "GroupPermissionEvent")
 TokenEvent = apps.get_model("accounts", "TokenEvent")
+PasswordEvent = apps.get_model("accounts", "PasswordEvent")
 EVENTS_URL = reverse("admin:pghistory_events_changelist")
 ACCOUNT_EVENT_TABLES = [
     model._meta.db_table
-    for model in (UserEvent, UserGroupEvent, UserPermissionEvent, GroupPermissionEvent, TokenEvent)
+    for model in (
+        UserEvent,
+        UserGroupEvent,
+        UserPermissionEvent,
+        GroupPermissionEvent,
+        TokenEvent,
+        PasswordEvent,
+    )
 ]
 
 
@@ -106,12 +114,44 @@ def test_a_password_hash_and_logins_stay_out_of_the_trail(db):
     user.save()
     User.objects.filter(pk=user.pk).update(last_login="2026-01-01T00:00:00Z")
 
-    fields = {field.name for field in UserEvent._meta.fields}
-    assert "password" not in fields and "last_login" not in fields
-    # A password change or a login is no account change: no update event for either.
+    for model in (UserEvent, PasswordEvent):
+        fields = {field.name for field in model._meta.fields}
+        assert "password" not in fields and "last_login" not in fields
+    # A password change or a login is no change of the account's standing: no update event.
     assert list(UserEvent.objects.filter(pgh_obj=user).values_list("pgh_label", flat=True)) == [
         "insert"
     ]
+    rows = str(list(PasswordEvent.objects.filter(pgh_obj=user).values()))
+    assert User.objects.get(pk=user.pk).password not in rows
+
+
+def test_a_password_change_is_recorded_with_who_made_it_and_no_login_is(db, admin_user):
+    user = UserFactory()
+    with pghistory.context(user=admin_user.pk):
+        user.set_password("a-new-secret")
+        user.save()
+    User.objects.filter(pk=user.pk).update(last_login="2026-01-01T00:00:00Z")
+    user.first_name = "Anna"
+    user.save()
+
+    event = PasswordEvent.objects.get(pgh_obj=user)
+    assert (event.pgh_label, event.username, actor(event)) == (
+        "password_changed",
+        user.username,
+        admin_user.pk,
+    )
+
+
+def test_a_password_set_in_the_admin_is_recorded(admin_client, admin_user, clerk):
+    url = reverse("admin:auth_user_password_change", args=[clerk.pk])
+
+    response = admin_client.post(
+        url, {"password1": "Another-secret-42", "password2": "Another-secret-42"}
+    )
+
+    assert response.status_code == 302
+    event = PasswordEvent.objects.get(pgh_obj=clerk)
+    assert actor(event) == admin_user.pk
 
 
 def test_issue_token_records_the_issue_and_the_admin_given(admin_user, clerk):

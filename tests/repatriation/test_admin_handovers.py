@@ -282,3 +282,40 @@ def test_an_admin_correction_needs_a_reason_and_is_recorded(admin_client, admin_
         admin_user,
     )
     assert correction.changes == {"fields": ["reported_count"]}
+
+
+def test_not_even_an_admin_deletes_a_verified_handover_or_its_remains(admin_client):
+    handover, remains = verified_handover()
+
+    pages = [
+        reverse("admin:repatriation_handover_delete", args=[handover.pk]),
+        reverse("admin:repatriation_remains_delete", args=[remains.pk]),
+    ]
+    for url in pages:
+        assert admin_client.get(url).status_code == 403
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+
+    assert Handover.objects.filter(pk=handover.pk).exists()
+    assert Remains.objects.filter(pk=remains.pk).exists()
+
+
+def test_delete_selected_with_a_verified_handover_among_them_deletes_nothing(
+    admin_client, admin_user
+):
+    handover, remains = verified_handover()
+    draft = HandoverFactory(entered_by=admin_user)
+    action = {"action": "delete_selected", "_selected_action": [handover.pk, draft.pk]}
+
+    response = admin_client.post(LIST_URL, action | {"post": "yes"})
+
+    # Django's own check asks each selected handover (and its remains) for permission.
+    assert response.status_code == 403
+    assert Handover.objects.filter(pk__in=[handover.pk, draft.pk]).count() == 2
+
+    remains_list = reverse("admin:repatriation_remains_changelist")
+    response = admin_client.post(
+        remains_list,
+        {"action": "delete_selected", "_selected_action": [remains.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Remains.objects.filter(pk=remains.pk).exists()

@@ -6,13 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.auth import LoginView
 from accounts.views import otp_setup, otp_verify
-from core.views import healthz
+from core.views import favicon, healthz
 from ledger.urls import urlpatterns as ledger_pages
 from repatriation.urls import urlpatterns as repatriation_pages
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="repatriation:ledger_list", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),

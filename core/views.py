@@ -1,6 +1,7 @@
 import psycopg
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,11 @@ def healthz(request):
     except psycopg.Error:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (JSON answers, for one).
+    The static URL is looked up per request: in production it comes from collectstatic's
+    manifest, which need not exist when the URLs are imported."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

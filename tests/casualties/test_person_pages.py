@@ -171,3 +171,18 @@ def test_every_field_on_the_person_pages_has_a_label(client, clerk, missing_sold
         response = client.get(url)
         assert response.status_code == 200
         assert unlabelled_fields(response.content.decode()) == [], url
+
+
+def test_a_name_in_a_right_to_left_script_is_set_apart_in_its_own_direction(client, clerk, setting):
+    person = PersonFactory(
+        conflict=setting["conflict"], party=setting["arm"], full_name="דוד כהן", name_latin=""
+    )
+    client.force_login(clerk)
+
+    pages = [
+        reverse("casualties:person_detail", args=[person.pk]),
+        reverse("casualties:person_list"),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert 'dir="auto">דוד כהן</' in body, url

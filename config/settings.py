@@ -183,6 +183,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Django ships no Armenian formats: ours are in config/formats/hy/.
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
+# The zone change histories show their times in (named beside each time); the ministry's own.
+DISPLAY_TIME_ZONE = os.environ.get("DISPLAY_TIME_ZONE", "Asia/Yerevan")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,4 +1,5 @@
-"""Pieces both apps' admins share: saving through the services, and never a 500 when they refuse.
+"""Pieces the apps' admins share: saving through the services, never a 500 when they refuse, and
+a readable change history.
 
 Django's admin saves with ``form.save()``; here the service functions save instead, so the rules
 live in one place. Forms pre-validate what they can so errors show beside their fields; a service
@@ -6,8 +7,10 @@ may still refuse (someone saved first), and then the same POST is shown again wi
 """
 
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 
+from core.history import Part, history
 from core.rows import error_items, parse_row_key, place_errors, place_on_rows
 
 
@@ -136,3 +139,20 @@ class ServiceErrorsMixin:
                 attrs = {"service_error": error}
                 formset = type(formset.__name__, (ServiceErrorsFormSet, formset), attrs)
             yield formset, inline
+
+
+class HistoryMixin:
+    """ModelAdmin mixin: the "History" button shows the audit trail's changes of the record and
+    of its rows (``history_parts``), readable (core/history.py), instead of Django's admin log."""
+
+    object_history_template = "admin/audit_history.html"
+
+    def history_parts(self, obj) -> list[Part]:
+        return [Part(self.model, {"pgh_obj_id": obj.pk})]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        changes = history(self.history_parts(obj)) if obj is not None else []
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "changes": changes}
+        )

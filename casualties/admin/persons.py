@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casualties.admin.forms import PersonAddForm, PersonChangeForm
+from casualties.history import person_history_parts
 from casualties.models import Person, PersonAlias, StatusChange
 from casualties.services import (
     person_alias_add,
@@ -14,7 +15,7 @@ from casualties.services import (
     person_create,
     person_update,
 )
-from core.admin import ServiceErrorsMixin, adopt, model_values
+from core.admin import HistoryMixin, ServiceErrorsMixin, adopt, model_values
 
 DESCRIPTION = (
     "conflict",
@@ -98,7 +99,7 @@ def save_aliases(request, formset) -> None:
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class PersonAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "full_name",
@@ -127,6 +128,9 @@ class PersonAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         ),
         RESTRICTED,
     )
+
+    def history_parts(self, obj):
+        return person_history_parts(obj.pk)
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets

@@ -4,10 +4,11 @@ validation (``full_clean``, constraints) is the whole rule set."""
 from django.contrib import admin
 
 from casualties.models import Conflict, Party, Source
+from core.admin import HistoryMixin
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "start_date", "end_date")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -15,14 +16,14 @@ class ConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind")
     list_filter = ("kind",)
     search_fields = ("code", "name")
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ("name", "party", "kind")
     list_filter = ("kind", "party")
     search_fields = ("name", "party__code", "party__name")

@@ -6,9 +6,11 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from casualties.history import statement_history_parts
 from casualties.models import Figure, Statement
 from casualties.services import statement_create
 from core.admin import (
+    HistoryMixin,
     ServiceErrorsMixin,
     adopt,
     formset_rows,
@@ -29,7 +31,7 @@ class FigureInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class StatementAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
     list_display = ("__str__", "as_of", "conflict", "citation_title", "figure_count")
     list_filter = ("conflict", "source__kind", "source")
     search_fields = ("citation_title", "source__name", "note")
@@ -37,6 +39,9 @@ class StatementAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     date_hierarchy = "as_of"
     inlines = [FigureInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def history_parts(self, obj):
+        return statement_history_parts(obj.pk)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(figure_count=Count("figures"))
@@ -64,7 +69,7 @@ class StatementAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ("statement", "subject_party", "category", "value", "civilians", "qualifier")
     list_filter = ("category", "qualifier", "subject_party")
     search_fields = ("statement__citation_title", "statement__source__name")

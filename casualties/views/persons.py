@@ -18,6 +18,7 @@ from casualties.forms import (
     conflict_list,
     party_list,
 )
+from casualties.history import person_history_parts
 from casualties.models import Person
 from casualties.search.names import person_search
 from casualties.search.paging import SearchPaginator
@@ -26,6 +27,7 @@ from casualties.services import person_change_status, person_create, person_upda
 from casualties.views.aliases import AliasForm
 from casualties.views.merge import follow_merges
 from core.filters import choose_from_lists
+from core.history import history
 from core.rows import place_errors
 
 LOOKUP_LIMIT = 20
@@ -101,7 +103,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @follow_merges
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(person_for_staff_page(), pk=pk)
-    context = {"person": person, "alias_form": AliasForm(person=person)}
+    context = {
+        "person": person,
+        "alias_form": AliasForm(person=person),
+        "changes": history(person_history_parts(person.pk)),
+    }
     return render(request, "persons/detail.html", context)
 
 

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from core.admin import HistoryMixin
 from repatriation.models import Agreement
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "conflict",

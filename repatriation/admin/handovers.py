@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import (
+    HistoryMixin,
     ServiceErrorsMixin,
     adopt,
     formset_rows,
@@ -28,6 +29,7 @@ from repatriation.admin.forms import (
     RemainsFormSet,
 )
 from repatriation.choices import HandoverState
+from repatriation.history import handover_history_parts
 from repatriation.models import Handover, ReleasedPerson, Remains
 from repatriation.services import (
     handover_correct,
@@ -127,7 +129,7 @@ class ReleasedPersonInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Handover)
-class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
     form = HandoverForm
     list_display = (
         "__str__",
@@ -155,6 +157,9 @@ class HandoverAdmin(ServiceErrorsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(remains_count=Count("remains"))
+
+    def history_parts(self, obj):
+        return handover_history_parts(obj.pk)
 
     def has_change_permission(self, request, obj=None):
         return may_change(request, obj) and super().has_change_permission(request, obj)

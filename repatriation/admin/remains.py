@@ -5,7 +5,7 @@ rows only by an admin's correction on the handover's page (with a reason)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceErrorsMixin
+from core.admin import HistoryMixin, ServiceErrorsMixin
 from repatriation.admin.forms import RemainsForm
 from repatriation.admin.handovers import REMAINS_FIELDS, may_change
 from repatriation.choices import HandoverState
@@ -33,7 +33,7 @@ def _draft_of(request, remains) -> bool:
 
 
 @admin.register(Remains)
-class RemainsAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+class RemainsAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
     form = RemainsForm
     list_display = (
         "case_number",

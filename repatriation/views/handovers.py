@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.staff import staff_required
 from casualties.forms import conflict_list, party_list
 from core.filters import choose_from_lists
+from core.history import history
 from repatriation.choices import HandoverState
 from repatriation.filtersets import HandoverFilterSet
 from repatriation.forms import SendBackForm, VerifyForm
+from repatriation.history import handover_history_parts
 from repatriation.models import Handover
 from repatriation.selectors import review_checks
 from repatriation.services import (
@@ -92,6 +94,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_review": refusal is None,
         "may_edit": edit_refusal(handover=handover, user=request.user) is None,
         "revisions": handover.revisions.select_related("revised_by"),
+        "changes": history(handover_history_parts(handover.pk)),
     }
     return render(request, "handovers/detail.html", context)
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import PersonStatus, StatusBasis
+from casualties.choices import STATUS_MOVES, PersonStatus, StatusBasis
 from casualties.models import Conflict, Figure, Party, Person, Statement
 from casualties.services import (
     PERSON_EDITABLE_FIELDS,
@@ -120,6 +120,23 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        # The usual next statuses first; the others only as a correction, with a reason.
+        usual = [
+            (value, label)
+            for value, label in PersonStatus.choices
+            if value in STATUS_MOVES[person.status]
+        ]
+        others = [
+            (value, label)
+            for value, label in PersonStatus.choices
+            if value not in STATUS_MOVES[person.status] and value != person.status
+        ]
+        groups = [(_("Usual next"), usual)] if usual else []
+        self.fields["status"].choices = [
+            ("", _("Choose…")),
+            *groups,
+            (_("Correction (give a reason below)"), others),
+        ]
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -70,6 +71,7 @@ def person_lookup(request: HttpRequest) -> JsonResponse:
 
 
 PAGE_SIZE = 50
+SORTABLE = ("name_latin", "status_date")
 CREATED = _("Person registered with the status “%(status)s”.")
 UPDATED = _("Changes saved.")
 STATUS_RECORDED = _("Status change recorded.")
@@ -95,8 +97,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = SearchPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "sorting": _sort_links(query),
+        "export_url": f"{reverse('api:person-list')}?format=csv&{query.urlencode()}",
+    }
     return render(request, "persons/list.html", context)
+
+
+def _sort_links(query) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it (again: the other way round) and its
+    ``aria-sort`` state. Without an order asked for, a name search ranks, a list goes by name."""
+    current = query.get("ordering") or ("" if query.get("q") else "name_latin")
+    links = {}
+    for field in SORTABLE:
+        asked = query.copy()
+        asked["ordering"] = f"-{field}" if current == field else field
+        state = {field: "ascending", f"-{field}": "descending"}.get(current, "none")
+        links[field] = {"url": f"?{asked.urlencode()}", "state": state}
+    return links
 
 
 @staff_required
@@ -169,7 +190,11 @@ def _choose_filter_lists(form) -> None:
     API does); status as checkboxes, since several may be chosen."""
     choose_from_lists(
         form,
-        lists={"conflict": conflict_list(), "party": party_list()},
+        lists={
+            "conflict": conflict_list(),
+            "party": party_list(),
+            "civilian": (_("Any"), [("true", _("Yes")), ("false", _("No"))]),
+        },
         checkboxes=("status",),
         labels={
             "conflict": _("Conflict"),

@@ -186,3 +186,49 @@ def test_a_name_in_a_right_to_left_script_is_set_apart_in_its_own_direction(clie
     for url in pages:
         body = client.get(url).content.decode()
         assert 'dir="auto">דוד כהן</' in body, url
+
+
+def test_the_list_filters_read_any_sort_by_column_and_export_what_is_shown(client, clerk, setting):
+    for name, date in [("Ani Abrahamyan", "2022-09-20"), ("Zara Zakaryan", "2022-09-14")]:
+        PersonFactory(
+            conflict=setting["conflict"],
+            party=setting["arm"],
+            name_latin=name,
+            status_date=datetime.date.fromisoformat(date),
+        )
+    PersonFactory(conflict=setting["conflict"], party=setting["aze"], name_latin="Other Side")
+    client.force_login(clerk)
+    url = reverse("casualties:person_list")
+
+    page = client.get(url, {"party": "ARM"})
+    body = page.content.decode()
+
+    assert '<option value="" selected>Any</option>' in body  # civilian: not "Unknown"
+    sorting = page.context["sorting"]
+    assert sorting["name_latin"]["state"] == "ascending"
+    assert 'aria-sort="ascending"' in body
+    by_date = client.get(url + sorting["status_date"]["url"])
+    names = [person.name_latin for person in by_date.context["page"].object_list]
+    assert names == ["Zara Zakaryan", "Ani Abrahamyan"]
+    assert by_date.context["sorting"]["status_date"]["state"] == "ascending"
+    again = client.get(url + by_date.context["sorting"]["status_date"]["url"])
+    assert [p.name_latin for p in again.context["page"].object_list] == names[::-1]
+
+    export = client.get(page.context["export_url"])
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert export["Content-Type"].startswith("text/csv")
+    assert len(text.splitlines()) == 3 and "Other Side" not in text
+
+
+def test_the_status_form_offers_the_usual_next_statuses_first(client, clerk, missing_soldier):
+    client.force_login(clerk)
+
+    body = client.get(reverse("casualties:person_status", args=[missing_soldier.pk])).content
+    body = body.decode()
+
+    usual = body[body.index('<optgroup label="Usual next">') : body.index("</optgroup>")]
+    assert 'value="killed"' in usual and 'value="captured"' in usual
+    assert 'value="released"' not in usual
+    correction = body[body.index('<optgroup label="Correction') :]
+    assert 'value="released"' in correction
+    assert 'value="missing"' not in body  # the current status is no move at all

@@ -63,6 +63,7 @@ ACCESS = {
     # Public pages and machine endpoints.
     "/": (REDIRECT,) * 5,
     "healthz": EVERYONE,
+    "favicon.ico": (REDIRECT,) * 5,  # to the static icon
     "set_language": (REDIRECT,) * 5,
     "login": (OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # logged in: sent on
     # Two-factor steps: only during a pending login, or with OTP_REQUIRED (off in tests).

@@ -222,10 +222,17 @@ def test_the_pages_need_no_javascript_and_no_inline_styles(client, demo):
     for path in ("/ledger/", ARM_PAGE, AZE_PAGE):
         body = client.get(path).content.decode()
 
-        # One external script at most, the chart legend's (the links work without it).
+        # External scripts only, each an extra: the language switching on choice (the form's
+        # button does it without), and the chart legend's (its links work without it).
         scripts = re.findall(r"<script[^>]*>", body)
-        assert all(re.fullmatch(r'<script src="[^"]+/ledger_chart\.js" defer>', s) for s in scripts)
-        assert len(scripts) == (path != "/ledger/"), path
+        chart = [
+            s for s in scripts if re.fullmatch(r'<script src="[^"]+/ledger_chart\.js" defer>', s)
+        ]
+        language = [
+            s for s in scripts if re.fullmatch(r'<script src="[^"]+/language\.js" defer>', s)
+        ]
+        assert len(scripts) == len(chart) + len(language) and len(language) == 1, path
+        assert len(chart) == (path != "/ledger/"), path
         assert not re.search(r"\son[a-z]+\s*=", body), path
         assert "style=" not in body
         assert '<html lang="en">' in body
@@ -358,8 +365,8 @@ def test_the_ledger_page_runs_as_many_queries_with_200_remains_as_with_10(
     # Conflict and party lookups, the data version, then the ledger's ten aggregate queries
     # (official figures, handovers with the timeline, confirmed remains, registry, lowered
     # figures, other claims, agreements, registry by region, captives, each authority's
-    # figures) and the series.
-    assert len(with_10) == 3 + 10 + 1
+    # figures, the identification pipeline and its references share) and the series.
+    assert len(with_10) == 3 + 12 + 1
     with django_assert_max_num_queries(len(with_10)):
         response = client.get(small_ledger["path"])
     assert row_starting(response, "Remains received")[1] == "200"

@@ -7,7 +7,7 @@ TESTENV := DJANGO_SETTINGS_MODULE=config.test_settings
 # The browser tests drive this Chromium (Debian's package); none is downloaded.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup migrate demo lint browser db-stop clean backup restore outage
+.PHONY: run test setup migrate demo lint browser db-stop clean backup restore outage replica
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -73,3 +73,10 @@ restore: setup
 # About 45 s; `make test` runs it after pytest.
 outage: setup
 	$(BIN)/python bench/outage.py
+
+# A real streaming replica: a private primary (var/pg-rp) and a hot standby cloned from it by
+# pg_basebackup (var/pg-rs), the app reading the standby for the public. Shows the routing, the
+# lag under a write load and the fallback to the primary when the standby stops. About two
+# minutes, so not part of `make test`.
+replica: setup
+	$(BIN)/python bench/replica.py

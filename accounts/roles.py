@@ -5,7 +5,7 @@ Models are looked up when the groups are set up, not imported: the app config co
 
 from django.apps import apps
 
-from core.tiers import CLERK, COORDINATOR, JOURNALIST, VERIFIER
+from core.tiers import CLERK, COORDINATOR, FORENSIC, JOURNALIST, VERIFIER
 
 # What a clerk may add and change (DESIGN §5: drafts, persons, status changes, statements).
 CLERK_WRITES = {
@@ -14,6 +14,18 @@ CLERK_WRITES = {
 }
 # What a coordinator sets up besides (DESIGN §5): what the evidence refers to.
 REFERENCE_DATA = {"casualties": ["conflict", "party", "source"]}
+# What a forensic coordinator reads and writes besides what every staff member reads (DESIGN §5,
+# §9); the log of who read AM records is for admins only.
+FORENSIC_RECORDS = {
+    "identification": [
+        "postmortem",
+        "antemortem",
+        "sample",
+        "dnamatchreport",
+        "proposal",
+        "aftercare",
+    ]
+}
 VIEWABLE = {
     "casualties": ["conflict", "party", "source", "statement", "figure", "person", "statuschange"],
     "repatriation": ["agreement", "handover", "remains", "releasedperson"],
@@ -49,13 +61,22 @@ def role_permissions():
     clerk += [("repatriation", "delete_handover"), ("repatriation", "delete_remains")]
     verifier = clerk + [("repatriation", "verify_handover")]
     coordinator = clerk + _codenames(REFERENCE_DATA, ["add", "change"])
+    forensic = _codenames(VIEWABLE, ["view"]) + _codenames(
+        FORENSIC_RECORDS, ["view", "add", "change"]
+    )
     # Journalists read the public API; they hold no model permission and no staff page.
-    return {CLERK: clerk, VERIFIER: verifier, COORDINATOR: coordinator, JOURNALIST: []}
+    return {
+        CLERK: clerk,
+        VERIFIER: verifier,
+        COORDINATOR: coordinator,
+        FORENSIC: forensic,
+        JOURNALIST: [],
+    }
 
 
 def ensure_roles(sender=None, **kwargs):
     """Create the groups and set exactly their permissions (idempotent)."""
-    if sender is not None and sender.name != "repatriation":
+    if sender is not None and sender.name != "identification":
         return  # run once per migrate, after the last of our apps has its permissions
     for name, pairs in role_permissions().items():
         group, _created = apps.get_model("auth", "Group").objects.get_or_create(name=name)

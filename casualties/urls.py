@@ -11,6 +11,11 @@ urlpatterns = [
     path("persons/import/", imports.person_import_new, name="person_import"),
     path("persons/import/<int:pk>/", imports.person_import_detail, name="person_import_detail"),
     path(
+        "persons/import/<int:pk>/columns/",
+        imports.person_import_columns,
+        name="person_import_columns",
+    ),
+    path(
         "persons/import/<int:pk>/status/",
         imports.person_import_status,
         name="person_import_status",

@@ -10,6 +10,10 @@ from pathlib import Path
 # read, as anyone can write it (core/clients.py).
 API_NUM_PROXIES = int(os.environ.get("API_NUM_PROXIES", "0"))
 
+# Above this many rows (as the planner estimates them) a list's count is the planner's estimate,
+# flagged "count_estimated": counting exactly reads every row (core/api/pagination.py).
+API_EXACT_COUNT_LIMIT = int(os.environ.get("API_EXACT_COUNT_LIMIT", "100000"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("casualties.api.urls")),
     path("", include("repatriation.api.urls")),
+    path("", include("identification.api.urls")),
     path("", include("ledger.api.urls")),
     path("changes/", ChangeFeedView.as_view(), name="changes"),
 ]

@@ -16,3 +16,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REMAINS_PER_HANDOVER * 2048 + 2_621_440
 DATE_MARGIN_DAYS = int(os.environ.get("DATE_MARGIN_DAYS", "30"))
 # Public counts of persons below this show as "<5" (DESIGN §4: disclosure control).
 PUBLIC_MIN_CELL = int(os.environ.get("PUBLIC_MIN_CELL", "5"))
+
+# A DNA match report is a primary identifier from this likelihood ratio up (DESIGN §9). A million
+# keeps the posterior above 99.9% even against a prior of one among a thousand missing persons.
+DNA_LR_THRESHOLD = float(os.environ.get("DNA_LR_THRESHOLD", "1e6"))

@@ -32,6 +32,7 @@ urlpatterns = [
     # ("repatriation:ledger_detail"), so links and bookmarks made from them still reverse.
     path("", include((ledger_pages + repatriation_pages, "repatriation"))),
     path("", include("casualties.urls")),
+    path("", include("identification.urls")),
 ]
 
 # A database outage answers 503 (JSON under /api/), not a 500 page: core/db/unavailable.py.

@@ -103,21 +103,26 @@ END $$;
 """
 )
 
-# At commit: take the head, place the link after it. A bulk insert (below) skipped the
-# per-row data-version triggers, so the version is advanced here, before the head is locked:
-# every writer takes the version's lock before the head's, never the other way round.
+# At commit: take the head, place the transaction's links after it. A bulk insert (below)
+# skipped the per-row data-version triggers, so the versions are advanced here (core/audit.py; a
+# no-op when a row's trigger did it already), before the head is locked: every writer takes the
+# versions' locks before the head's, never the other way round. The first seal of a transaction
+# seals all its links, in id order (their insertion order), and writes the head once: a load
+# that wrote 60,000 links would otherwise rewrite the one head row 60,000 times in one
+# transaction, each rewrite slower than the last. Links not yet sealed are only this
+# transaction's: another's are invisible until it commits, sealed by then.
 SEAL = """
 CREATE OR REPLACE FUNCTION core_audit_seal() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     head_seq bigint;
     head_hash bytea;
-    sealed bytea;
+    link record;
 BEGIN
-    IF current_setting('ledger.audit_bulk_bump', true) = 'on'
-       AND current_setting('ledger.version_bumped', true) IS DISTINCT FROM 'on' THEN
-        UPDATE ledger_data_version SET version = version + 1, changed_at = clock_timestamp();
-        PERFORM set_config('ledger.version_bumped', 'on', true);
+    PERFORM ledger_flush_versions();
+    PERFORM 1 FROM core_audit_link WHERE id = NEW.id AND seq IS NOT NULL;
+    IF FOUND THEN
+        RETURN NULL;  -- sealed with the first link of its transaction
     END IF;
     SELECT seq, hash INTO head_seq, head_hash FROM core_audit_head WHERE id = 1 FOR UPDATE;
     IF NOT FOUND THEN
@@ -125,10 +130,18 @@ BEGIN
             ON CONFLICT (id) DO NOTHING;
         SELECT seq, hash INTO head_seq, head_hash FROM core_audit_head WHERE id = 1 FOR UPDATE;
     END IF;
-    sealed := sha256(head_hash || core_audit_link_body(NEW.table_name, NEW.event_ids, NEW.digests));
-    UPDATE core_audit_link SET seq = head_seq + 1, prev_hash = head_hash, hash = sealed
-        WHERE id = NEW.id;
-    UPDATE core_audit_head SET seq = head_seq + 1, hash = sealed WHERE id = 1;
+    FOR link IN
+        SELECT id, table_name, event_ids, digests FROM core_audit_link
+        WHERE id >= NEW.id AND seq IS NULL ORDER BY id
+    LOOP
+        UPDATE core_audit_link
+            SET seq = head_seq + 1, prev_hash = head_hash,
+                hash = sha256(head_hash || core_audit_link_body(
+                    link.table_name, link.event_ids, link.digests))
+            WHERE id = link.id
+            RETURNING seq, hash INTO head_seq, head_hash;
+    END LOOP;
+    UPDATE core_audit_head SET seq = head_seq, hash = head_hash WHERE id = 1;
     RETURN NULL;
 END $$;
 """

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connections
 
 from core import audit_sql
-from core.audit import SEAL_BUMPS
+from core.audit import SEAL_BUMPS, TOUCH_REFERENCE
 
 BULK_SETTING = "ledger.audit_bulk"
 TRUNCATE_SETTING = "ledger.audit_truncate"
@@ -76,7 +76,7 @@ def bulk_skipped_triggers() -> list[str]:
         if model in tables
         and (
             any(trigger is found for _m, found, _e in inserts)
-            or trigger.name == "bump_data_version"
+            or trigger.name in ("bump_data_version", "collect_scopes")
         )
     )
 
@@ -144,6 +144,8 @@ def start_bulk_inserts(cursor) -> None:
     version are done at commit."""
     cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_SETTING])
     cursor.execute("SELECT set_config(%s, 'on', true)", [SEAL_BUMPS])
+    # Which ledgers the rows belong to is not collected row by row: the import touches all.
+    cursor.execute(TOUCH_REFERENCE)
 
 
 def stop_bulk_inserts(cursor) -> None:

@@ -1,7 +1,8 @@
 """Results computed from the data (ledgers, public API pages), cached under the data version
-they were computed from.
+they were computed from: the global one, or the scoped one of the ledger or conflict the result
+is about (core.audit), which a write elsewhere does not advance.
 
-Any committed write advances the version (core.audit), so a cached result is never
+Any committed write advances the versions of what it changed, so a cached result is never
 stale: it is simply never asked for again. Nothing is cached inside a transaction, where
 uncommitted (perhaps later rolled back) rows are visible.
 """

@@ -182,7 +182,8 @@ class _Names:
                 wanted[get_user_model()].add(metadata["user"])
             for f in model._meta.concrete_fields:
                 value = getattr(event, f.attname, None)
-                if f.is_relation and value is not None:
+                # A row's parent (the lookup) is never shown, so never looked up.
+                if f.is_relation and value is not None and f.attname not in part.lookup:
                     wanted[f.related_model].add(value)
         self.found = {}
         for related, ids in wanted.items():

@@ -16,10 +16,11 @@ from core.db.replica import read_alias
 from ledger import discrepancies as d
 from ledger.agreements import agreement_progress
 from ledger.arithmetic import Returned, official_total, outstanding
+from ledger.identification import identification_block
 from ledger.people import person_blocks
 from ledger.scope import LedgerScope
 from ledger.series import build_series, build_sources
-from ledger.sql.figures import FIGURE_DECREASED, OFFICIAL, OTHER_CLAIMS
+from ledger.sql.figures import FIGURE_CHANGES, OFFICIAL, OTHER_CLAIMS
 from ledger.sql.handovers import HANDOVERS
 from ledger.sql.pairs import PAIRS
 from ledger.sql.persons import confirmed_remains, status_counts
@@ -37,11 +38,14 @@ RETURNED_COUNTS = (
     "unidentified",
     "unconfirmed_complete",
     "pending",
+    # Remains found to be the other side's and sent back: apart from ``received``.
+    "returned_to_sender",
 )
 EMPTY_HANDOVERS = {
     **dict.fromkeys(RETURNED_COUNTS, 0),
     "count_mismatches": [],
     "corrections": [],
+    "claims_disagree": [],
     "official_returned": None,
     "timeline": [],
 }
@@ -91,7 +95,7 @@ class _Evidence:
         self.handovers = _first_by_pair(_rows(HANDOVERS, scope))
         self.confirmed = _first_by_pair(_rows(confirmed_remains(as_of_given=given), scope))
         self.registry = _by_pair(_rows(status_counts(as_of_given=given), scope))
-        self.decreased = _by_pair(_rows(FIGURE_DECREASED, scope))
+        self.changed = _by_pair(_rows(FIGURE_CHANGES, scope))
 
     def core(self, key: Key) -> dict:
         """official, returned, outstanding, registry and discrepancies of one ledger."""
@@ -145,10 +149,13 @@ class _Evidence:
         recorded = registry[PersonStatus.KILLED] + registry[PersonStatus.MISSING]
         if limit is not None and recorded > limit:
             found.append(d.registry_exceeds_official_total(recorded, limit))
-        found += [d.figure_decreased(row) for row in self.decreased.get(key, [])]
+        for row in self.changed.get(key, []):
+            changed = d.figure_decreased if row["change"] == "decreased" else d.figure_revised
+            found.append(changed(row))
         found += [d.identified_alive_conflict(row) for row in confirmed["alive"]]
         found += [d.duplicate_complete_remains(row) for row in confirmed["duplicates"]]
         found += [d.corrected_after_verification(row) for row in handovers["corrections"]]
+        found += [d.handover_claims_disagree(row) for row in handovers["claims_disagree"]]
         return found
 
 
@@ -180,6 +187,7 @@ def ledger_for(
         "sources": build_sources(_rows(SOURCES, all_sources)),
         "other_claims": claims,
         "agreements": agreement_progress(scope),
+        "identification": identification_block(conflict=conflict, party=party, as_of=as_of),
         "timeline": evidence.timeline(key),
     }
 

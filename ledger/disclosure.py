@@ -60,6 +60,9 @@ def public_ledger(ledger: dict) -> dict:
             coverage["ratio"] = None  # the ratio and the total would give the count away
         public["coverage"] = coverage
         hid |= coverage_hid
+    if "identification" in ledger and isinstance(registry.get(PersonStatus.MISSING), str):
+        # A share of too few missing persons would tell about each of them.
+        public["identification"] = {**ledger["identification"], "references_sufficient_share": None}
     if "discrepancies" in ledger:
         public["discrepancies"] = [_public_discrepancy(item) for item in ledger["discrepancies"]]
         hid |= public["discrepancies"] != ledger["discrepancies"]

@@ -12,9 +12,11 @@ OFFICIAL_RETURNED_MISMATCH = "official_returned_mismatch"
 RETURNED_EXCEEDS_OFFICIAL_TOTAL = "returned_exceeds_official_total"
 REGISTRY_EXCEEDS_OFFICIAL_TOTAL = "registry_exceeds_official_total"
 FIGURE_DECREASED = "figure_decreased"
+FIGURE_REVISED = "figure_revised"
 IDENTIFIED_ALIVE_CONFLICT = "identified_alive_conflict"
 DUPLICATE_COMPLETE_REMAINS = "duplicate_complete_remains"
 CORRECTED_AFTER_VERIFICATION = "corrected_after_verification"
+HANDOVER_CLAIMS_DISAGREE = "handover_claims_disagree"
 
 CODES = (
     HANDOVER_COUNT_MISMATCH,
@@ -22,9 +24,11 @@ CODES = (
     RETURNED_EXCEEDS_OFFICIAL_TOTAL,
     REGISTRY_EXCEEDS_OFFICIAL_TOTAL,
     FIGURE_DECREASED,
+    FIGURE_REVISED,
     IDENTIFIED_ALIVE_CONFLICT,
     DUPLICATE_COMPLETE_REMAINS,
     CORRECTED_AFTER_VERIFICATION,
+    HANDOVER_CLAIMS_DISAGREE,
 )
 
 
@@ -108,6 +112,27 @@ def figure_decreased(row: dict) -> dict:
     }
 
 
+def figure_revised(row: dict) -> dict:
+    """A source restated its figure for the same date with another value: both are shown."""
+    words = {**row, "category": FigureCategory(row["category"]).label}
+    return {
+        "code": FIGURE_REVISED,
+        "message": _(
+            "%(source)s revised its “%(category)s” figure as of %(as_of)s from "
+            "%(previous_value)s to %(value)s."
+        )
+        % words,
+        "source": row["source"],
+        "category": row["category"],
+        "as_of": row["as_of"],
+        "statement": row["statement"],
+        "previous_statement": row["previous_statement"],
+        "value": row["value"],
+        "previous_value": row["previous_value"],
+        "revision": row["revision"],
+    }
+
+
 def identified_alive_conflict(row: dict) -> dict:
     words = {**row, "status": PersonStatus(row["status"]).label}
     return {
@@ -156,4 +181,25 @@ def corrected_after_verification(row: dict) -> dict:
         "date": date,
         "corrected_at": corrected_at,
         "reason": row["reason"],
+    }
+
+
+def handover_claims_disagree(row: dict) -> dict:
+    """The parties announced different counts for one verified handover (DESIGN §4). ``row``
+    comes from SQL as JSON: its dates are ISO strings."""
+    date = datetime.date.fromisoformat(row["date"])
+    claims = [
+        {**claim, "stated_on": datetime.date.fromisoformat(claim["stated_on"])}
+        for claim in row["claims"]
+    ]
+    counts = "; ".join(f"{claim['party']} {claim['count']}" for claim in claims)
+    return {
+        "code": HANDOVER_CLAIMS_DISAGREE,
+        "message": _(
+            "The parties announced different counts for the handover of %(date)s: %(counts)s."
+        )
+        % {"date": date, "counts": counts},
+        "handover": row["handover"],
+        "date": date,
+        "claims": claims,
     }

@@ -7,7 +7,10 @@ and the remains as counts by condition and identification, never one row per bod
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
+from ledger.identification import handover_identification
+from ledger.identification_chart import pipeline_charts
 from repatriation.choices import HandoverState, Identification, RemainsCondition
 from repatriation.models import Handover, Remains
 
@@ -47,4 +50,10 @@ def handover_public(
         "rows": rows,
         "received": sum(counts.values()),
     }
+    pipeline = handover_identification(handover=handover)
+    context.update(
+        pipeline=pipeline,
+        pipeline_charts=pipeline_charts(pipeline),
+        pipeline_caption=_("Identification of the remains of this handover"),
+    )
     return render(request, "ledger/handover.html", context)

@@ -36,3 +36,39 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"Release {self.number}"
+
+
+class IdentificationTally(models.Model):
+    """How many remains of verified remains handovers (and recoveries) to a party share one
+    receipt day, identification state, identification day and return-to-sender day: the
+    pipeline figures (``ledger.sql.identification``) sum these instead of every remains.
+
+    Derived, not recorded: triggers on the remains and handover tables keep it in step in the
+    same transaction (migration ``ledger/0002_identification_tallies``), and
+    ``manage.py rebuild_identification_tallies`` recomputes it from them. It is not audited:
+    every change to it is a consequence of an audited write to those tables, which already
+    records who did what and advances the data versions of the same ledger. Rows carry no
+    uniqueness constraint: a key found twice (two first writes racing) still sums right.
+    """
+
+    conflict_id = models.BigIntegerField()
+    party_id = models.BigIntegerField()
+    received_on = models.DateField()
+    identification = models.CharField(max_length=16)
+    # Kept for presumptive and confirmed remains; NULL for the unidentified (never read).
+    identified_on = models.DateField(null=True)
+    returned_on = models.DateField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["conflict_id", "party_id", "received_on"],
+                # Covering: the figures read the tallies from the index alone.
+                include=["identification", "identified_on", "returned_on", "n"],
+                name="ledger_tally_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.identification}: {self.n}"

@@ -18,6 +18,7 @@ from core.tiers import is_staff
 from ledger.charts import returned_bar
 from ledger.computation import ledger_for, ledger_series, ledger_summaries
 from ledger.disclosure import public_ledger, staff_ledger
+from ledger.identification_chart import pipeline_charts
 from ledger.page_context import line_switches, registry_rows, takeaway
 from ledger.series_chart import default_keys, series_chart
 from repatriation.choices import HandoverKind
@@ -58,7 +59,8 @@ def _scope(request: HttpRequest, conflict_slug: str, party_code: str):
 
 
 def _computed(request, conflict, party, as_of, source):
-    version = request_data_version(request)
+    # This ledger's own data version: a write about another conflict or party leaves it be.
+    version = request_data_version(request, (conflict.slug, party.code))
     scope = {"conflict": conflict, "party": party, "as_of": as_of, "source": source}
     ledger = cached(ledger_for, version=version, **scope)
     ledger = staff_ledger(ledger) if is_staff(request.user) else public_ledger(ledger)
@@ -134,6 +136,8 @@ def _detail_context(ledger: dict) -> dict:
             returned_max=returned["individuals_max"],
             pending=returned["pending"],
         ),
+        "pipeline_charts": pipeline_charts(ledger.get("identification")),
+        "pipeline_caption": _("Remains received and identified"),
         "series": [
             ("official_total", _("Official total")),
             ("official_returned", _("Officially stated as returned")),

@@ -41,6 +41,16 @@ class Identification(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
 
 
+class Disposition(models.TextChoices):
+    """Where remains are now (DESIGN §3). Returned to sender: found to be the other side's and
+    handed back, so they leave the receiving party's count."""
+
+    HELD = "held", _("Held")
+    RELEASED_TO_FAMILY = "released_to_family", _("Released to the family")
+    BURIED = "buried", _("Buried")
+    RETURNED_TO_SENDER = "returned_to_sender", _("Returned to sender")
+
+
 class IdentificationMethod(models.TextChoices):
     DNA = "dna", _("DNA")
     VISUAL = "visual", _("Visual")

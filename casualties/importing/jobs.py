@@ -47,6 +47,12 @@ def _finish(job: PersonImport, result: ImportResult) -> None:
     job.state = State.REFUSED if result.refused else State.DONE
     job.total_rows = job.processed_rows = result.total
     job.imported, job.rejected = result.imported, result.rejected
+    job.updated, job.unchanged = result.updated, result.unchanged
+    if result.refused:
+        job.updated = job.unchanged = 0
+    elif result.dry_run:
+        job.imported = result.new  # what the import would create, as the command says
+    job.duplicates = result.look_alikes
     job.error_count = result.error_count
     job.errors = [error.as_dict() for error in result.errors]
     job.rejects_csv = result.rejects_csv
@@ -91,6 +97,8 @@ def import_run(job_id: int) -> None:
                 skip_invalid=job.skip_invalid,
                 progress=progress,
                 file_name=job.file_name,
+                mapping=dict(job.column_map) or None,
+                ignore_unknown=job.ignore_unknown,
             )
             _finish(job, result)
     except Exception:

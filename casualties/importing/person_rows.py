@@ -69,9 +69,12 @@ def check_header(
     raises ``ImportRefused`` with one error saying all that is wrong with it."""
     if not header:
         raise ImportRefused([RowError(line=1, column=FILE, reason=str(EMPTY_FILE))])
+    # A column mapped to "" is ignored (the upload page's "ignore this column").
     names = [(mapping or {}).get(name.strip(), name.strip()) for name in header]
     names = [
-        None if name in REJECTS_COLUMNS or (ignore_unknown and name not in ALLOWED) else name
+        None
+        if not name or name in REJECTS_COLUMNS or (ignore_unknown and name not in ALLOWED)
+        else name
         for name in names
     ]
     kept = [name for name in names if name is not None]

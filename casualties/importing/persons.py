@@ -9,7 +9,7 @@ under the importing user's audit context, which is rolled back when the file is 
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pghistory
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties import plausible
-from casualties.importing import matching
+from casualties.importing import duplicates, matching
 from casualties.importing import person_rows as checks
 from casualties.importing.common import (
     NOT_UTF8,
@@ -37,6 +37,7 @@ __all__ = ["FILE", "ImportResult", "PersonsResult", "persons_import"]
 PROGRESS_EVERY = 5_000
 SUMMARY = _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected")
 SOURCE_NOTE = "Imported from %(name)s"
+UNMATCHED = ("search_key", "date_of_birth", "external_id")
 
 # progress(stage, rows done, rows in all): stage is "checking" or "loading".
 Progress = Callable[[str, int, int], None]
@@ -57,6 +58,8 @@ class PersonsResult(ImportResult):
     valid: int = 0
     skip_invalid: bool = False
     check_seconds: float = 0.0
+    # New rows without an external id that look like persons on record (``duplicates``).
+    look_alikes: list[dict] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -142,6 +145,8 @@ def _check(text: str, result: PersonsResult, progress: Progress | None, start_lo
     checker = checks.RowChecker(header, timezone.localdate(), earliest=plausible.earliest(conflict))
     counters = {matching.NEW: "new", matching.SLOW: "new", matching.UPDATE: "updated"}
     counters[matching.UNCHANGED] = "unchanged"
+    # New rows with no id to match them by: (line, search key, date of birth).
+    unmatched, key, birth, external = [], *(matching.INDEX[name] for name in UNMATCHED)
     estimate = max(text.count("\n") - 1, 1)
     try:
         for line, cells in records:
@@ -153,6 +158,8 @@ def _check(text: str, result: PersonsResult, progress: Progress | None, start_lo
                 collector.reject(line, cells, errors)
             else:
                 setattr(result, counters[kind], getattr(result, counters[kind]) + 1)
+                if kind in (matching.NEW, matching.SLOW) and not row[external]:
+                    unmatched.append((line, row[key], row[birth]))
                 if kind == matching.NEW:
                     collector.accept(row)
                 else:
@@ -163,6 +170,7 @@ def _check(text: str, result: PersonsResult, progress: Progress | None, start_lo
         result.add_error(RowError(line=broken.line, column=FILE, reason=broken.reason))
         result.valid = 0
     collector.flush()
+    target["unmatched"] = unmatched
     return collector, matcher
 
 
@@ -210,15 +218,24 @@ def _check_and_load(text: str, result: PersonsResult, *, target: dict, progress)
             pghistory.context(user=user_id, command="import_persons", file=file_name),
         ):
             try:
+                before = duplicates.last_person_id()
                 collector, matcher = _check(text, result, progress, start_loader, target)
                 result.check_seconds = time.perf_counter() - result.started
+                if started and not result.refused:
+                    loading = progress and (lambda done: progress("loading", done, result.valid))
+                    result.imported = started[0].finish(loading)
+                if collector and not result.refused:
+                    # After the loader's last chunk: it shares this connection.
+                    result.look_alikes = duplicates.look_alikes(
+                        conflict=target["conflict"],
+                        party=target["party"],
+                        rows=target["unmatched"],
+                        before=before,
+                    )
                 if not (started or matcher and matcher.pending) or result.refused:
                     raise _Discard
                 if result.dry_run:
                     raise _Discard
-                if started:
-                    loading = progress and (lambda done: progress("loading", done, result.valid))
-                    result.imported = started[0].finish(loading)
                 _apply_pending(matcher, collector, result, target)
                 if result.refused:
                     raise _Discard

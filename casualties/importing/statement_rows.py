@@ -25,7 +25,8 @@ from casualties.importing.common import (
     header_problems,
     iso_date,
 )
-from casualties.models import Figure, Party, Statement
+from casualties.importing.qualifiers import UNKNOWN_QUALIFIER, qualifier_choices, qualifier_of
+from casualties.models import Figure, Party, Source, Statement
 from casualties.plausible import date_problem
 
 
@@ -45,35 +46,27 @@ TOO_LARGE = _("Enter a number no larger than %(max)s.")
 BAD_URL = _("Enter a valid URL.")
 TOO_LONG = _("Enter at most %(max)s characters.")
 UNKNOWN_PARTY = _("Unknown party code “%(value)s”.")
+UNKNOWN_SOURCE = _("Unknown source “%(value)s”.")
 UNKNOWN_CATEGORY = _("“%(value)s” is not a category. Use one of: %(choices)s.")
-UNKNOWN_QUALIFIER = _("“%(value)s” is not a qualifier. Use one of: %(choices)s.")
 UNKNOWN_COLUMN = _("Unknown column “%(value)s”.")
 TOO_MANY_CELLS = _("This row has more cells than the header has columns.")
 NOT_A_LIST = _("A JSON series must be a list of objects.")
 NOT_AN_OBJECT = _("Each row must be an object.")
 UNREADABLE = _("The file cannot be read as %(format)s: %(error)s")
-COLUMNS = ("date", "issued_on", "as_of", "party", "category", "value", "civilians", "qualifier")
+COLUMNS = (
+    "date",
+    "issued_on",
+    "as_of",
+    "source",
+    "party",
+    "category",
+    "value",
+    "civilians",
+    "qualifier",
+)
 STATEMENT_COLUMNS = ("citation_title", "citation_url", "note")
 MAX_INT = 2**31 - 1  # the figures' integer columns
 FILE, ROW = "file", "row"
-# Friendly words for the qualifier, besides the model's own values and labels. "More than N"
-# is read as a lower bound, the nearest of the three qualifiers.
-QUALIFIER_WORDS = {
-    "": Qualifier.EXACT,
-    "=": Qualifier.EXACT,
-    "about": Qualifier.APPROXIMATELY,
-    "approx": Qualifier.APPROXIMATELY,
-    "approx.": Qualifier.APPROXIMATELY,
-    "around": Qualifier.APPROXIMATELY,
-    "~": Qualifier.APPROXIMATELY,
-    "≈": Qualifier.APPROXIMATELY,
-    "at least": Qualifier.AT_LEAST,
-    "more than": Qualifier.AT_LEAST,
-    "over": Qualifier.AT_LEAST,
-    "≥": Qualifier.AT_LEAST,
-    ">=": Qualifier.AT_LEAST,
-    **{q.value.replace("_", " "): q for q in Qualifier},
-}
 
 
 def _check_header(names: list[str]) -> None:
@@ -176,9 +169,16 @@ CATEGORY_WORDS = {
     **{c.value.replace("_", " "): c.value for c in FigureCategory},
     **{str(c.label).lower(): c.value for c in FigureCategory},
 }
-QUALIFIER_WORDS.update({str(q.label).lower(): q.value for q in Qualifier})
 parse_category = _chooser(CATEGORY_WORDS, UNKNOWN_CATEGORY)
-parse_qualifier = _chooser(QUALIFIER_WORDS, UNKNOWN_QUALIFIER)
+
+
+def parse_qualifier(value) -> str:
+    qualifier = qualifier_of(str(value))
+    if qualifier is None:
+        raise ValidationError(UNKNOWN_QUALIFIER % {"value": value, "choices": qualifier_choices()})
+    return qualifier
+
+
 STATEMENT_PARSERS = {
     "citation_title": _text_of(Statement._meta.get_field("citation_title").max_length),
     "citation_url": _text_of(Statement._meta.get_field("citation_url").max_length, URLValidator()),
@@ -194,6 +194,7 @@ class Line:
     as_of: datetime.date
     figure: Figure
     fields: dict
+    source: Source | None = None
 
 
 class RowReader:
@@ -206,8 +207,11 @@ class RowReader:
         parties: Mapping[str, Party],
         *,
         earliest: datetime.date | None = None,
+        sources: Mapping[str, Source] | None = None,
+        default_source: Source | None = None,
     ):
         self.at, self.row, self.parties = at, row, parties
+        self.sources, self.default_source = sources or {}, default_source
         # ``plausible.earliest(conflict)``: no ``as_of`` before the conflict began.
         self.earliest = earliest
         self.errors: list[RowError] = []
@@ -235,6 +239,12 @@ class RowReader:
         if code not in self.parties:
             raise ValidationError(UNKNOWN_PARTY % {"value": code})
         return self.parties[code]
+
+    def source(self, value) -> Source:
+        name = str(value).strip()
+        if name not in self.sources:
+            raise ValidationError(UNKNOWN_SOURCE % {"value": name})
+        return self.sources[name]
 
     def dates(self) -> tuple[datetime.date | None, datetime.date | None]:
         day = self.get("date", parse_date)
@@ -274,7 +284,9 @@ class RowReader:
                 self.error(ROW, TOO_MANY_CELLS)
             elif name not in ALL_COLUMNS:
                 self.error(str(name), UNKNOWN_COLUMN % {"value": name})
+        # A ``source`` column lets one file carry several authorities; else the import's own.
+        source = self.get("source", self.source, required=self.default_source is None)
         issued_on, as_of = self.dates()
         figure = self.figure()
         fields = {name: self.get(name, parse) for name, parse in STATEMENT_PARSERS.items()}
-        return Line(self.at, issued_on, as_of, figure, fields)
+        return Line(self.at, issued_on, as_of, figure, fields, source or self.default_source)

@@ -6,11 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casualties.models.persons import Person
+from casualties.models.scopes import OF_PERSON
 from casualties.search.transliteration import search_key
 from core.audit import audited
 
 
-@audited()
+@audited(scopes=OF_PERSON)
 class PersonAlias(models.Model):
     """Another spelling of a person's name that trigram search cannot bridge
     (Оганесян for Hovhannisyan), so a search for either finds the person.
@@ -70,7 +71,7 @@ class PersonMergeQuerySet(models.QuerySet):
         return self.filter(merged_name_public=True, person__name_public=True)
 
 
-@audited()
+@audited(scopes=OF_PERSON)
 class PersonMerge(models.Model):
     """A duplicate person record merged into another: the old id keeps answering, by
     redirecting to the person it became — for the public only when both records' names are

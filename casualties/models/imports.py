@@ -21,6 +21,8 @@ class PersonImport(models.Model):
     and a worker's restart) and is emptied when the job ends."""
 
     class State(models.TextChoices):
+        # The header names columns that are not ours: the clerk maps them before it runs.
+        MAPPING = "mapping", _("Waiting for the column mapping")
         QUEUED = "queued", _("Queued")
         CHECKING = "checking", _("Checking rows")
         LOADING = "loading", _("Loading")
@@ -65,6 +67,14 @@ class PersonImport(models.Model):
     total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    # [the file's column, ours ("" ignores it)] in the file's order, as chosen on the upload
+    # page: a list, since a JSON object in PostgreSQL does not keep its keys' order.
+    column_map = models.JSONField(_("column mapping"), default=list, blank=True)
+    ignore_unknown = models.BooleanField(_("ignore unknown columns"), default=False)
+    # Rows without an external id that look like persons already recorded (line, person id).
+    duplicates = models.JSONField(_("probable duplicates"), default=list, blank=True)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("first errors"), default=list, blank=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
 from casualties.models.reference import Conflict, Party, TimestampedModel
+from casualties.models.scopes import PERSON_ROW
 from casualties.search.transliteration import search_key
 from core.audit import audited
 
@@ -51,7 +52,7 @@ def _name_words_trigger(name: str, operation) -> pgtrigger.Trigger:
     )
 
 
-@audited(set_wise_inserts=True)
+@audited(set_wise_inserts=True, scopes=PERSON_ROW)
 class Person(TimestampedModel):
     """One named individual of a party harmed in a conflict, with their current status.
 

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, Qualifier
 from casualties.models.reference import Conflict, Party, Source, TimestampedModel
+from casualties.models.scopes import FIGURE_ROW, STATEMENT_ROW
 from core.audit import audited
 
 
-@audited()
+@audited(scopes=STATEMENT_ROW)
 class Statement(TimestampedModel):
     """One announcement of figures by a source on a date, with its citation."""
 
@@ -45,7 +46,7 @@ class Statement(TimestampedModel):
         return f"{self.source} — {self.issued_on:%Y-%m-%d}"
 
 
-@audited()
+@audited(scopes=FIGURE_ROW)
 class Figure(TimestampedModel):
     """One number in a statement: e.g. 207 of Armenia's people killed or missing, 5 civilians."""
 
@@ -66,6 +67,16 @@ class Figure(TimestampedModel):
     )
     qualifier = models.CharField(
         _("qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    # A source restating the figure for the same date with another value adds a revision
+    # (DESIGN §3): the old value stays as evidence, the highest revision counts.
+    revision = models.PositiveSmallIntegerField(
+        _("revision"),
+        default=0,
+        db_default=0,
+        help_text=_(
+            "0 for the figure as first stated; each restatement with another value adds 1."
+        ),
     )
 
     class Meta:
@@ -88,7 +99,7 @@ class Figure(TimestampedModel):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["statement", "subject_party", "category"],
+                fields=["statement", "subject_party", "category", "revision"],
                 name="figure_unique_per_statement",
                 violation_error_message=_(
                     "This statement already has a figure of this category for this party."

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus, StatusBasis
 from casualties.models.persons import Person
+from casualties.models.scopes import OF_PERSON
 from core.audit import audited
 
 
-@audited(set_wise_inserts=True)
+@audited(set_wise_inserts=True, scopes=OF_PERSON)
 class StatusChange(models.Model):
     """One dated change of a person's status (missing → killed …), who recorded it and why.
 

@@ -1,10 +1,9 @@
 """Pages of a name search, counted and cut in one narrow query."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
 
 from casualties.search.names import RANK_VARIES
-from core.api.pagination import PageNumberPagination
+from core.api.pagination import EstimatingPaginator, PageNumberPagination
 
 
 def _ranked_search(object_list) -> bool:
@@ -14,7 +13,7 @@ def _ranked_search(object_list) -> bool:
     return isinstance(object_list, QuerySet) and RANK_VARIES in object_list.query.annotations
 
 
-class SearchPaginator(Paginator):
+class SearchPaginator(EstimatingPaginator):
     """A Paginator that, for a name search ranked person by person (``search_rank``), reads the
     number of matches and the ids of the page's rows in one query of ids alone, then the
     page's rows by id.
@@ -22,7 +21,7 @@ class SearchPaginator(Paginator):
     A common surname matches thousands of persons, and ranking them means reading every one:
     done once with nothing joined and only ids kept, instead of once to count and again to
     sort whole rows joined to their conflict and party, a page costs about half the time
-    (bench/README.md, ``search.py``). Anything else is paged as Django does."""
+    (bench/README.md, ``search.py``). Anything else is paged as ``EstimatingPaginator`` pages it."""
 
     def page(self, number):
         try:

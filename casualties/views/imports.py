@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
+from casualties.importing import columns
 from casualties.importing.person_rows import ALLOWED, REQUIRED
 from casualties.models import Conflict, Party, PersonImport
 from casualties.tasks import person_import
@@ -21,6 +22,9 @@ TOO_LARGE = _(
     "The file is %(size)s MB; the limit is %(limit)d MB. Split the list into several files."
 )
 NOT_CSV = _("Choose a CSV file (its name ends in .csv).")
+REQUIRED_COLUMN = _("Choose a column of the file for “%(column)s”: it is required.")
+CHOSEN_TWICE = _("“%(column)s” is chosen for two columns of the file.")
+IGNORE = ("", _("(ignore this column)"))
 
 
 class PersonImportForm(forms.Form):
@@ -58,6 +62,10 @@ def person_import_new(request: HttpRequest) -> HttpResponse:
     form = PersonImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        upload = data["file"].read()
+        header = columns.header_of(upload)
+        # A header that is not all ours is mapped on the next page before the job runs.
+        mapping = columns.needs_mapping(header)
         job = PersonImport.objects.create(
             created_by=request.user,
             conflict=data["conflict"],
@@ -65,13 +73,55 @@ def person_import_new(request: HttpRequest) -> HttpResponse:
             file_name=data["file"].name[:255],
             dry_run=data["dry_run"],
             skip_invalid=data["skip_invalid"],
-            upload=data["file"].read(),
+            upload=upload,
+            state=PersonImport.State.MAPPING if mapping else PersonImport.State.QUEUED,
+            column_map=list(columns.suggest(header).items()) if mapping else [],
         )
+        if mapping:
+            return redirect("casualties:person_import_columns", pk=job.pk)
         # The worker looks the row up: it must be committed first.
         transaction.on_commit(partial(person_import.defer, job_id=job.pk))
         return redirect("casualties:person_import_detail", pk=job.pk)
     context = {"form": form, "columns": ALLOWED, "required": REQUIRED}
     return render(request, "persons/import.html", context)
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per column of the file's header: which of ours it is, or ignore it."""
+
+    def __init__(self, *args, mapping: list[list[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [IGNORE, *((name, name) for name in ALLOWED)]
+        for index, (theirs, ours) in enumerate(mapping):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=theirs, choices=choices, required=False, initial=ours
+            )
+        self.theirs = [theirs for theirs, _ in mapping]
+
+    def clean(self):
+        chosen = [self.cleaned_data.get(f"column_{i}", "") for i in range(len(self.theirs))]
+        for column in REQUIRED:
+            if column not in chosen:
+                self.add_error(None, REQUIRED_COLUMN % {"column": column})
+        for column in sorted({c for c in chosen if c and chosen.count(c) > 1}):
+            self.add_error(None, CHOSEN_TWICE % {"column": column})
+        self.mapping = [list(pair) for pair in zip(self.theirs, chosen, strict=True)]
+        return self.cleaned_data
+
+
+@_staff_importer
+@require_http_methods(["GET", "POST"])
+def person_import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(pk)
+    if job.state != PersonImport.State.MAPPING:
+        return redirect("casualties:person_import_detail", pk=job.pk)
+    form = ColumnMappingForm(request.POST or None, mapping=job.column_map)
+    if request.method == "POST" and form.is_valid():
+        job.column_map, job.state = form.mapping, PersonImport.State.QUEUED
+        job.save(update_fields=["column_map", "state"])
+        transaction.on_commit(partial(person_import.defer, job_id=job.pk))
+        return redirect("casualties:person_import_detail", pk=job.pk)
+    return render(request, "persons/import_columns.html", {"job": job, "form": form})
 
 
 def _job(pk: int) -> PersonImport:

@@ -1,17 +1,27 @@
-"""Conditional GETs: ETag and Last-Modified from the data version (core.audit)."""
+"""Conditional GETs: ETag and Last-Modified from the data versions (core.audit).
+
+An answer about one conflict (and party) names that scope's version, so a write elsewhere
+leaves its tag as it was; anything else names the global version. A view states its scope by
+setting ``request.version_scope`` to (conflict slug, party code or None) before the tag is
+computed (``ScopedVersionMixin`` for views with the two in their URL; the resource viewsets
+for lists filtered by conflict).
+"""
 
 from django.utils import translation
 from django.views.decorators.http import condition
 
-from core.audit import data_version
+from core.audit import scoped_version
 from core.tiers import is_staff
 
 
-def request_data_version(request) -> tuple[int, object]:
-    """(version, changed_at), read once per request and shared by headers and caches."""
-    if not hasattr(request, "data_version"):
-        request.data_version = data_version()
-    return request.data_version
+def request_data_version(request, scope: tuple | None = None) -> tuple[object, object]:
+    """(version, changed_at) of ``scope`` (by default the request's own), read once per request
+    and shared by headers and caches."""
+    scope = scope or getattr(request, "version_scope", None)
+    read = request.__dict__.setdefault("data_versions", {})
+    if scope not in read:
+        read[scope] = scoped_version(scope)
+    return read[scope]
 
 
 def _etag(request, *args, **kwargs) -> str:
@@ -30,3 +40,11 @@ def _last_modified(request, *args, **kwargs):
 # For read-only responses that depend only on the tracked data, the URL and the caller's tier:
 # a client that sends the ETag (or date) back gets 304 after one query.
 conditional = condition(etag_func=_etag, last_modified_func=_last_modified)
+
+
+class ScopedVersionMixin:
+    """For an API view of one ledger (``conflict_slug`` and ``party_code`` in its URL)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request.version_scope = (kwargs["conflict_slug"], kwargs["party_code"])

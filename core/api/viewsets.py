@@ -55,6 +55,22 @@ class ResourceViewSet(viewsets.ModelViewSet):
             return self.staff_serializer_class
         return self.public_serializer_class
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request.version_scope = self.version_scope(request)
+
+    def version_scope(self, request) -> tuple | None:
+        """(conflict, party) when the rows read are filtered to one conflict's (and party's),
+        for the scoped data version (core.audit); else None, the global one. Only where the
+        resource's own filters give ``conflict`` and ``party`` that meaning (an ignored
+        parameter must not narrow the version), and only for list and retrieve (they filter)."""
+        filters = getattr(self.filterset_class, "base_filters", {})
+        conflict = request.query_params.get("conflict")
+        if self.action not in ("list", "retrieve") or "conflict" not in filters or not conflict:
+            return None
+        party = request.query_params.get("party") if "party" in filters else None
+        return (conflict, party or None)
+
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return self.csv_response()

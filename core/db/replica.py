@@ -11,19 +11,34 @@ Who the caller is can change during the request: the session's user is known her
 API learns of a token's user only in the view (DRF then sets ``request.user`` again). So the
 caller is checked again whenever ``request.user`` is a different object; the reads made while
 checking (session, user, groups) go to the primary.
+
+A replica that does not answer is no reason to refuse a public read: the request reads the
+primary instead, after at most ``DATABASE_REPLICA_TIMEOUT`` (the replica's connect timeout),
+and the process then leaves the replica alone for ``DATABASE_REPLICA_RETRY_SECONDS`` so that
+the next requests do not each wait for it again. The primary carries the public reads
+meanwhile: slower under load, but an answer, where a 503 would be none. Only connecting is
+guarded: a replica that dies in the middle of a request fails that request as the primary
+would (core/db/unavailable.py).
 """
 
+import logging
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from core.tiers import is_staff
 
 REPLICA_DB_ALIAS = "replica"
 PUBLIC_PREFIXES = ("/api/", "/ledger/")
 READ_METHODS = ("GET", "HEAD")
+DEFAULT_RETRY_SECONDS = 5.0
 _END = object()
+logger = logging.getLogger(__name__)
+# Per process: until when (time.monotonic()) the replica is taken to be down.
+_replica_down_until = 0.0
 
 
 @dataclass
@@ -45,7 +60,38 @@ def read_alias() -> str:
     if state is None or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block:
         # Inside a transaction on the primary, reads belong to that transaction.
         return DEFAULT_DB_ALIAS
-    return REPLICA_DB_ALIAS if _caller_is_public(state) else DEFAULT_DB_ALIAS
+    if _caller_is_public(state) and replica_answers():
+        return REPLICA_DB_ALIAS
+    return DEFAULT_DB_ALIAS
+
+
+def replica_answers() -> bool:
+    """Whether the replica can be read now: connected already, or connecting succeeds. A
+    failure marks it down for ``DATABASE_REPLICA_RETRY_SECONDS``."""
+    global _replica_down_until
+    if replica_marked_down():
+        return False
+    replica = connections[REPLICA_DB_ALIAS]
+    if replica.connection is not None:
+        return True
+    try:
+        replica.ensure_connection()
+    except DatabaseError as exc:
+        retry = getattr(settings, "DATABASE_REPLICA_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+        _replica_down_until = time.monotonic() + retry
+        logger.warning("Read replica unavailable, reading the primary for %s s: %s", retry, exc)
+        return False
+    return True
+
+
+def replica_marked_down() -> bool:
+    return time.monotonic() < _replica_down_until
+
+
+def forget_replica_down() -> None:
+    """Try the replica again at the next public read (tests, or an operator's shell)."""
+    global _replica_down_until
+    _replica_down_until = 0.0
 
 
 def note_write() -> None:

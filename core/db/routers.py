@@ -4,6 +4,8 @@ Installed only when ``DATABASE_REPLICA_URL`` is set (config/settings.py). Which 
 public, and why the rest stay on the primary, is said in core/db/replica.py.
 """
 
+import math
+
 import dj_database_url
 from django.db import DEFAULT_DB_ALIAS
 
@@ -13,10 +15,25 @@ from core.db.replica import note_write, read_alias
 DATABASE_CACHE_LABEL = "django_cache"
 
 
-def replica_database(url: str, primary: dict) -> dict:
-    """The DATABASES entry of the replica: its URL, with the primary's connection handling."""
+# libpq's smallest connect timeout, in whole seconds (a smaller value counts as 2).
+LIBPQ_MIN_CONNECT_TIMEOUT = 2
+
+
+def replica_database(url: str, primary: dict, *, timeout: float | None = None) -> dict:
+    """The DATABASES entry of the replica: its URL, with the primary's connection handling.
+
+    ``timeout`` (seconds) bounds the wait for a replica connection: the pool's checkout timeout,
+    and libpq's connect timeout (two seconds at least) for a connection made without a pool.
+    Past it the request reads the primary (core/db/replica.py)."""
     replica = dj_database_url.parse(url)
     replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    if timeout is not None:
+        pool = replica["OPTIONS"].get("pool")
+        if isinstance(pool, dict):
+            replica["OPTIONS"]["pool"] = {**pool, "timeout": timeout}
+        replica["OPTIONS"].setdefault(
+            "connect_timeout", max(LIBPQ_MIN_CONNECT_TIMEOUT, math.ceil(timeout))
+        )
     for setting in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
         if setting in primary:
             replica[setting] = primary[setting]

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casualties.models import Conflict, Party, Source
-from core.api.caching import conditional, request_data_version
+from core.api.caching import ScopedVersionMixin, conditional, request_data_version
 from core.api.csv import download_name, download_options, streaming_csv
 from core.cache import cached
 from core.tiers import is_staff
@@ -75,7 +75,7 @@ class LedgerListView(APIView):
 
 
 @method_decorator(conditional, name="get")
-class LedgerDetailView(APIView):
+class LedgerDetailView(ScopedVersionMixin, APIView):
     """The full ledger of one conflict and party (DESIGN §4)."""
 
     permission_classes = [permissions.AllowAny]  # read-only: GET is all it answers
@@ -99,7 +99,7 @@ class LedgerDetailView(APIView):
 
 
 @method_decorator(conditional, name="get")
-class LedgerTimelineView(APIView):
+class LedgerTimelineView(ScopedVersionMixin, APIView):
     """Dated points (official total, official remains returned, cumulative received) and every
     series: each official category per authority, other parties' claims, received."""
 

@@ -38,3 +38,4 @@ STATUS_CHANGE = casualties.StatusChange._meta.db_table
 HANDOVER = repatriation.Handover._meta.db_table
 REMAINS = repatriation.Remains._meta.db_table
 REVISION = repatriation.HandoverRevision._meta.db_table
+CLAIM = repatriation.HandoverClaim._meta.db_table

@@ -3,13 +3,23 @@
 from casualties.choices import FigureCategory
 from ledger.sql.common import FIGURE, SOURCE, STATEMENT, dated, in_scope, literal, literals
 
-# Figures with their statement and source, in scope and dated. ``self_reported``: the source
-# speaks for the party the figure is about. ``%(source)s`` (a source's name, or NULL) keeps
-# only that authority's self-reported figures; other parties' claims stay.
-FIGURES = f"""
+
+def _figures(*, every_revision: bool = False) -> str:
+    """Figures with their statement and source, in scope and dated. ``self_reported``: the
+    source speaks for the party the figure is about. ``%(source)s`` (a source's name, or NULL)
+    keeps only that authority's self-reported figures; other parties' claims stay. A figure
+    restated in its statement with another value is a revision: only the latest counts,
+    unless ``every_revision`` (to list the revisions)."""
+    latest = f"""
+        AND NOT EXISTS (
+            SELECT 1 FROM {FIGURE} newer
+            WHERE newer.statement_id = f.statement_id AND newer.category = f.category
+                AND newer.subject_party_id = f.subject_party_id AND newer.revision > f.revision
+        )"""
+    return f"""
     SELECT st.conflict_id, f.subject_party_id AS party_id, f.category, f.value, f.civilians,
            f.qualifier, st.as_of, st.issued_on, st.id AS statement, s.id AS source_id,
-           s.name AS source, st.citation_title, st.citation_url,
+           s.name AS source, st.citation_title, st.citation_url, f.revision,
            (s.party_id IS NOT DISTINCT FROM f.subject_party_id) AS self_reported
     FROM {FIGURE} f
     JOIN {STATEMENT} st ON st.id = f.statement_id
@@ -17,7 +27,11 @@ FIGURES = f"""
     WHERE {in_scope("st.conflict_id", "f.subject_party_id")} AND {dated("st.as_of")}
         AND (%(source)s::text IS NULL OR s.name = %(source)s::text
              OR s.party_id IS DISTINCT FROM f.subject_party_id)
+        {"" if every_revision else latest}
 """
+
+
+FIGURES = _figures()
 
 LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC"
 
@@ -57,12 +71,16 @@ CUMULATIVE_CATEGORIES = (
     FigureCategory.REMAINS_IDENTIFIED,
 )
 
-FIGURE_DECREASED = f"""
+# A source's figure that changed: lowered although cumulative (``decreased``), or restated for
+# the same date with another value (``revised``: a later revision or statement of the same
+# as_of). One query for both, so the ledger's query count stays fixed.
+FIGURE_CHANGES = f"""
     SELECT * FROM (
         SELECT fig.*,
                lag(value) OVER w AS previous_value,
                lag(statement) OVER w AS previous_statement,
-               lag(as_of) OVER w AS previous_as_of
+               lag(as_of) OVER w AS previous_as_of,
+               'decreased' AS change
         FROM ({FIGURES}) fig
         WHERE category IN ({literals(CUMULATIVE_CATEGORIES)})
         WINDOW w AS (
@@ -70,6 +88,21 @@ FIGURE_DECREASED = f"""
             ORDER BY as_of, issued_on, statement
         )
     ) series
-    WHERE value < previous_value
-    ORDER BY as_of, statement
+    -- A lower value for the same date is a revision (below), not a decrease.
+    WHERE value < previous_value AND as_of <> previous_as_of
+    UNION ALL
+    SELECT * FROM (
+        SELECT fig.*,
+               lag(value) OVER w AS previous_value,
+               lag(statement) OVER w AS previous_statement,
+               lag(as_of) OVER w AS previous_as_of,
+               'revised' AS change
+        FROM ({_figures(every_revision=True)}) fig
+        WINDOW w AS (
+            PARTITION BY conflict_id, party_id, source_id, category, as_of
+            ORDER BY issued_on, statement, revision
+        )
+    ) restated
+    WHERE value <> previous_value
+    ORDER BY as_of, statement, revision
 """

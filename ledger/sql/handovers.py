@@ -2,9 +2,19 @@
 the official figures, and the timeline of all three."""
 
 from casualties.choices import FigureCategory
-from ledger.sql.common import HANDOVER, REMAINS, REVISION, dated, in_scope, literal
+from ledger.sql.common import (
+    CLAIM,
+    HANDOVER,
+    PARTY,
+    REMAINS,
+    REVISION,
+    dated,
+    in_scope,
+    literal,
+)
 from ledger.sql.figures import official_series
 from repatriation.choices import (
+    Disposition,
     HandoverKind,
     HandoverState,
     Identification,
@@ -37,6 +47,12 @@ CONFIRMED = f"(r.identification = {_CONFIRMED} AND {IDENTIFIED_BY_THEN})"
 PRESUMPTIVE = (
     f"(r.identification = {_PRESUMPTIVE} AND (r.identified_on IS NULL OR {IDENTIFIED_BY_THEN}))"
 )
+# Remains found to be the other side's and handed back leave the party's counts from the day
+# they went back (DESIGN §4); they were logged, so the logged count still compares with the
+# announced one.
+RETURNED_TO_SENDER = (
+    f"(r.disposition = {literal(Disposition.RETURNED_TO_SENDER)} AND {dated('r.disposition_on')})"
+)
 
 
 # One pass over the remains, counted per handover; everything about handovers derives from it:
@@ -48,11 +64,14 @@ HANDOVERS = f"""
     WITH h AS ({HANDOVERS_IN_SCOPE}),
     per_handover AS (
         SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count, h.kind,
-               count(r.id) AS n,
+               count(r.id) AS logged,
+               count(r.id) FILTER (WHERE NOT {RETURNED_TO_SENDER}) AS n,
+               count(r.id) FILTER (WHERE {RETURNED_TO_SENDER}) AS returned_to_sender,
                count(r.id) FILTER (WHERE {CONFIRMED}) AS confirmed,
                count(r.id) FILTER (WHERE {PRESUMPTIVE}) AS presumptive,
-               count(r.id) FILTER (WHERE r.condition = {COMPLETE} AND NOT {CONFIRMED})
-                   AS unconfirmed_complete
+               count(r.id) FILTER (
+                   WHERE r.condition = {COMPLETE} AND NOT {CONFIRMED} AND NOT {RETURNED_TO_SENDER}
+               ) AS unconfirmed_complete
         FROM h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
         GROUP BY h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count, h.kind
     ),
@@ -67,10 +86,11 @@ HANDOVERS = f"""
                sum(n - confirmed - presumptive) FILTER (WHERE state = {VERIFIED}) AS unidentified,
                sum(unconfirmed_complete) FILTER (WHERE state = {VERIFIED})
                    AS unconfirmed_complete,
-               sum(n) FILTER (WHERE state <> {VERIFIED}) AS pending,
+               sum(returned_to_sender) FILTER (WHERE state = {VERIFIED}) AS returned_to_sender,
+               sum(logged) FILTER (WHERE state <> {VERIFIED}) AS pending,
                json_agg(json_build_object(
-                   'handover', id, 'date', date, 'reported', reported_count, 'received', n
-               ) ORDER BY date, id) FILTER (WHERE state = {VERIFIED} AND n <> reported_count)
+                   'handover', id, 'date', date, 'reported', reported_count, 'received', logged
+               ) ORDER BY date, id) FILTER (WHERE state = {VERIFIED} AND logged <> reported_count)
                    AS count_mismatches
         FROM per_handover GROUP BY conflict_id, party_id
     ),
@@ -150,6 +170,27 @@ HANDOVERS = f"""
             AND {dated("(c.revised_at AT TIME ZONE 'UTC')::date")}
         GROUP BY h.conflict_id, h.party_id
     ),
+    -- Verified handovers whose parties announced different counts (DESIGN §4), each with
+    -- every claim made by as_of.
+    claims AS (
+        SELECT h.conflict_id, h.party_id,
+               json_agg(json_build_object(
+                   'handover', h.id, 'date', h.date, 'claims', c.claims
+               ) ORDER BY h.date, h.id) AS claims_disagree
+        FROM h JOIN (
+            SELECT cl.handover_id,
+                   json_agg(json_build_object(
+                       'party', p.code, 'count', cl.count, 'stated_on', cl.stated_on,
+                       'citation', cl.citation
+                   ) ORDER BY p.code) AS claims
+            FROM {CLAIM} cl JOIN {PARTY} p ON p.id = cl.party_id
+            WHERE cl.handover_id IN (SELECT id FROM h) AND {dated("cl.stated_on")}
+            GROUP BY cl.handover_id
+            HAVING min(cl.count) <> max(cl.count)
+        ) c ON c.handover_id = h.id
+        WHERE h.state = {VERIFIED}
+        GROUP BY h.conflict_id, h.party_id
+    ),
     ledgers AS (
         SELECT conflict_id, party_id FROM counts
         UNION SELECT conflict_id, party_id FROM timeline
@@ -164,16 +205,19 @@ HANDOVERS = f"""
            coalesce(c.unidentified, 0)::bigint AS unidentified,
            coalesce(c.unconfirmed_complete, 0)::bigint AS unconfirmed_complete,
            coalesce(c.pending, 0)::bigint AS pending,
+           coalesce(c.returned_to_sender, 0)::bigint AS returned_to_sender,
            coalesce(c.count_mismatches, '[]') AS count_mismatches,
            l.value AS official_returned, l.date AS official_returned_as_of,
            l.statement AS official_returned_statement, l.source AS official_returned_source,
            rl.n::bigint AS received_by_official_returned,
            coalesce(t.timeline, '[]') AS timeline,
-           coalesce(x.corrections, '[]') AS corrections
+           coalesce(x.corrections, '[]') AS corrections,
+           coalesce(cd.claims_disagree, '[]') AS claims_disagree
     FROM ledgers k
     LEFT JOIN timeline t USING (conflict_id, party_id)
     LEFT JOIN counts c USING (conflict_id, party_id)
     LEFT JOIN latest_returned l USING (conflict_id, party_id)
     LEFT JOIN received_by_latest_returned rl USING (conflict_id, party_id)
     LEFT JOIN corrections x USING (conflict_id, party_id)
+    LEFT JOIN claims cd USING (conflict_id, party_id)
 """

@@ -2,7 +2,7 @@
 
 from ledger.sql.common import CONFLICT, HANDOVER, PARTY, PERSON, in_scope
 from ledger.sql.figures import FIGURES
-from ledger.sql.handovers import REMAINS_KIND
+from ledger.sql.handovers import RECOVERY_KIND, REMAINS_KIND
 
 PAIRS = f"""
     SELECT pairs.conflict_id, pairs.party_id, c.slug AS conflict, c.name AS conflict_name,
@@ -10,7 +10,9 @@ PAIRS = f"""
     FROM (
         SELECT conflict_id, party_id FROM ({FIGURES}) fig
         UNION SELECT conflict_id, to_party_id FROM {HANDOVER}
-            WHERE kind = {REMAINS_KIND} AND {in_scope("conflict_id", "to_party_id")}
+            -- Recovered remains give the recovering party a ledger too (no handover to it).
+            WHERE kind IN ({REMAINS_KIND}, {RECOVERY_KIND})
+                AND {in_scope("conflict_id", "to_party_id")}
         UNION SELECT conflict_id, party_id FROM {PERSON}
             WHERE {in_scope("conflict_id", "party_id")}
     ) pairs

@@ -6,7 +6,7 @@ dates as ISO strings.
 
 from ledger.sql.common import REMAINS
 from ledger.sql.figures import FIGURES, LATEST_ORDER
-from ledger.sql.handovers import HANDOVERS_IN_SCOPE, VERIFIED
+from ledger.sql.handovers import HANDOVERS_IN_SCOPE, RETURNED_TO_SENDER, VERIFIED
 
 # Per source, category and date the latest-issued figure: the party's own authorities'
 # ("official") and other parties' ("claim"); then what verified handovers brought, cumulative.
@@ -19,7 +19,8 @@ SERIES = f"""
                  issued_on DESC, statement DESC
     ),
     received_by_date AS (
-        SELECT h.conflict_id, h.party_id, h.date, count(r.id) AS n
+        SELECT h.conflict_id, h.party_id, h.date,
+               count(r.id) FILTER (WHERE NOT {RETURNED_TO_SENDER}) AS n
         FROM ({HANDOVERS_IN_SCOPE}) h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
         WHERE h.state = {VERIFIED}
         GROUP BY h.conflict_id, h.party_id, h.date

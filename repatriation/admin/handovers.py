@@ -22,6 +22,7 @@ from core.admin import (
     mark_saved,
     model_values,
 )
+from repatriation.admin.claims import ClaimInline, save_claims
 from repatriation.admin.forms import (
     HandoverForm,
     ReleasedPersonFormSet,
@@ -30,7 +31,7 @@ from repatriation.admin.forms import (
 )
 from repatriation.choices import HandoverState
 from repatriation.history import handover_history_parts
-from repatriation.models import Handover, ReleasedPerson, Remains
+from repatriation.models import Handover, HandoverClaim, ReleasedPerson, Remains
 from repatriation.services import (
     handover_correct,
     handover_create,
@@ -152,7 +153,7 @@ class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
         "verified_by",
     )
     date_hierarchy = "date"
-    inlines = [RemainsInline, ReleasedPersonInline]
+    inlines = [RemainsInline, ReleasedPersonInline, ClaimInline]
     actions = ["verify"]
 
     def get_queryset(self, request):
@@ -201,8 +202,10 @@ class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         by_model = {formset.model: formset for formset in formsets}
+        claims = by_model.pop(HandoverClaim, None)
         if change:
             self._save_change(request, form, by_model)
+            save_claims(claims, user=request.user, handover=form.instance)
             return
         remains = formset_rows(by_model.get(Remains), REMAINS_FIELDS)
         released = formset_rows(by_model.get(ReleasedPerson), ("person",))
@@ -215,6 +218,7 @@ class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
         adopt(form.instance, handover)
         mark_saved(by_model.get(Remains), handover.remains.all())
         mark_saved(by_model.get(ReleasedPerson), ReleasedPerson.objects.filter(handover=handover))
+        save_claims(claims, user=request.user, handover=handover)
 
     def _save_change(self, request, form, by_model) -> None:
         """A draft's change through ``handover_revise``, a verified one's through

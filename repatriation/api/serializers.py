@@ -11,7 +11,7 @@ from casualties.models import Conflict, Party, Person
 from core.api.fields import NamedRelatedField
 from core.rows import rows_flattened
 from repatriation.choices import HandoverKind
-from repatriation.models import Agreement, Handover, Remains
+from repatriation.models import Agreement, Handover, HandoverClaim, Remains
 from repatriation.services import (
     agreement_create,
     agreement_update,
@@ -85,7 +85,12 @@ PUBLIC_REMAINS_FIELDS = [
     "person",
     "method",
     "identified_on",
+    "disposition",
+    "disposition_on",
+    "onward_handover",
 ]
+# Where remains went is changed by its own service (remains_return_to_sender), never by a row.
+DISPOSITION_FIELDS = ("disposition", "disposition_on", "onward_handover")
 
 
 class PublicRemainsSerializer(serializers.ModelSerializer):
@@ -127,6 +132,7 @@ class RemainsSerializer(serializers.ModelSerializer):
             # Blank is numbered by the service, which also checks the whole batch for
             # duplicates in one query instead of one per row.
             "case_number": {"required": False, "allow_blank": True, "validators": []},
+            **{name: {"read_only": True} for name in DISPOSITION_FIELDS},
         }
 
 
@@ -145,9 +151,21 @@ PUBLIC_HANDOVER_FIELDS = [
     "citation",
     "remains",
     "released_persons",
+    "claims",
     "created_at",
     "updated_at",
 ]
+
+
+class HandoverClaimSerializer(serializers.ModelSerializer):
+    """What one party announced for a handover (recorded through handover_claim_record)."""
+
+    party = party_field(read_only=True)
+
+    class Meta:
+        model = HandoverClaim
+        fields = ["party", "count", "citation", "stated_on"]
+        read_only_fields = fields
 
 
 class PublicHandoverSerializer(serializers.ModelSerializer):
@@ -161,6 +179,7 @@ class PublicHandoverSerializer(serializers.ModelSerializer):
     reported_by = party_field(read_only=True)
     remains = PublicRemainsSerializer(many=True, read_only=True)
     released_persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    claims = HandoverClaimSerializer(many=True, read_only=True)
 
     class Meta:
         model = Handover
@@ -189,6 +208,7 @@ class HandoverSerializer(serializers.ModelSerializer):
     released_persons = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Person.objects.all(), required=False
     )
+    claims = HandoverClaimSerializer(many=True, read_only=True)
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     sent_back_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

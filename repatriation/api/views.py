@@ -16,9 +16,16 @@ from core.api.viewsets import ResourceViewSet
 from core.tiers import is_staff
 from repatriation import idempotency
 from repatriation.api import serializers
+from repatriation.api.claims import ClaimInputSerializer, MayRecordClaims, ReturnInputSerializer
 from repatriation.filtersets import AgreementFilterSet, HandoverFilterSet
 from repatriation.models import Agreement, Handover
-from repatriation.services import NO_VERIFY_PERMISSION, STATE_CODES, handover_verify
+from repatriation.services import (
+    NO_VERIFY_PERMISSION,
+    STATE_CODES,
+    handover_claim_record,
+    handover_verify,
+    remains_return_to_sender,
+)
 
 
 class StateConflict(exceptions.APIException):
@@ -131,6 +138,44 @@ class HandoverViewSet(ResourceViewSet):
                 raise StateConflict(message, code=code) from exc
             raise
         return Response(self.get_serializer(self._reloaded(handover)).data)
+
+    @extend_schema(
+        request=ClaimInputSerializer, responses={201: serializers.HandoverClaimSerializer}
+    )
+    @action(detail=True, methods=["post"], permission_classes=[MayRecordClaims])
+    def claims(self, request, pk=None):
+        """Record what a party to the handover (or its mediator) announced: its count, where
+        it was said and when. Recording again for the same party replaces its claim. A claim
+        is evidence and changes nothing in the handover, so no second person verifies it."""
+        handover = self.get_object()
+        body = ClaimInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        claim = handover_claim_record(handover=handover, user=request.user, **body.validated_data)
+        data = serializers.HandoverClaimSerializer(claim).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReturnInputSerializer, responses=serializers.RemainsSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[MayRecordClaims],
+        url_path=r"remains/(?P<rid>[0-9]{1,18})/return",
+        url_name="remains-return",
+    )
+    def return_remains(self, request, pk=None, rid=None):
+        """Record unidentified remains of this handover as returned to the party that sent
+        them. On a draft, by its clerk; on a verified handover, through a verified onward
+        handover going back, or by an administrator with a reason (a correction)."""
+        handover = self.get_object()
+        remains = handover.remains.filter(pk=int(rid)).first()
+        if remains is None:
+            raise exceptions.NotFound()
+        body = ReturnInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        returned = remains_return_to_sender(
+            remains=remains, user=request.user, **body.validated_data
+        )
+        return Response(serializers.RemainsSerializer(returned).data)
 
     @staticmethod
     def _reloaded(handover: Handover) -> Handover:

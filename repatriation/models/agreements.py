@@ -11,9 +11,10 @@ from repatriation.choices import (
     AGREEMENT_KINDS,
     HandoverKind,
 )
+from repatriation.models.scopes import AGREEMENT_ROW
 
 
-@audited()
+@audited(scopes=AGREEMENT_ROW)
 class Agreement(TimestampedModel):
     """A deal between two parties to exchange remains or prisoners ("6,000 for 6,000").
 

@@ -13,6 +13,7 @@ from repatriation.choices import (
     HandoverState,
 )
 from repatriation.models.agreements import Agreement
+from repatriation.models.scopes import HANDOVER_ROW, OF_HANDOVER_AND_PERSON
 
 
 class HandoverQuerySet(models.QuerySet):
@@ -24,9 +25,10 @@ class HandoverQuerySet(models.QuerySet):
         return self.exclude(state=HandoverState.VERIFIED)
 
     def with_details(self):
-        """Everything a handover's row shows, in three queries whatever the number of rows:
+        """Everything a handover's row shows, in four queries whatever the number of rows:
         the handovers joined to their conflict, parties and users, then their remains, then
-        the ids of the persons released (only ids: a person's other fields may be restricted).
+        the ids of the persons released (only ids: a person's other fields may be restricted),
+        then each party's announced count.
         """
         return self.select_related(
             "conflict",
@@ -39,6 +41,7 @@ class HandoverQuerySet(models.QuerySet):
         ).prefetch_related(
             models.Prefetch("remains", queryset=self._remains().order_by("case_number", "id")),
             models.Prefetch("released_persons", queryset=Person.objects.only("id")),
+            models.Prefetch("claims", queryset=self._claims().select_related("party")),
         )
 
     def for_staff_page(self):
@@ -62,12 +65,15 @@ class HandoverQuerySet(models.QuerySet):
             models.Prefetch("released_persons", queryset=Person.objects.order_by("id")),
         )
 
+    def _claims(self):
+        return self.model._meta.get_field("claims").related_model.objects.order_by("party__code")
+
     def _remains(self):
         # Remains are defined after handovers (they point to one): reached by the relation.
         return self.model._meta.get_field("remains").related_model.objects.all()
 
 
-@audited()
+@audited(scopes=HANDOVER_ROW)
 class Handover(TimestampedModel):
     """One transfer of remains (or of living prisoners) from one party to another.
 
@@ -254,7 +260,7 @@ class Handover(TimestampedModel):
         }
 
 
-@audited()
+@audited(scopes=OF_HANDOVER_AND_PERSON)
 class ReleasedPerson(models.Model):
     """A person released alive in a prisoners handover."""
 

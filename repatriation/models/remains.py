@@ -1,18 +1,20 @@
 """Remains logged in a handover, and their identification."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casualties.models import Person, TimestampedModel
 from core.audit import audited
 from repatriation.choices import (
+    Disposition,
     Identification,
     IdentificationMethod,
     RemainsCondition,
 )
 from repatriation.models.handovers import Handover
+from repatriation.models.scopes import REMAINS_ROW
 
 # Case numbers of the automatic series, ``<date>/<sequence>``; a typed number of that shape
 # must stay within CASE_SEQUENCE_DIGITS digits, so the next number is always computable. Any
@@ -26,7 +28,7 @@ CASE_NUMBER_OUT_OF_SERIES = format_lazy(
 )
 
 
-@audited()
+@audited(scopes=REMAINS_ROW)
 class Remains(TimestampedModel):
     """One body, or part of a body, logged in a handover, and who it was identified as.
 
@@ -72,6 +74,25 @@ class Remains(TimestampedModel):
     dna_sample_ref = models.CharField(_("DNA sample reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    disposition = models.CharField(
+        _("disposition"),
+        max_length=24,
+        choices=Disposition.choices,
+        default=Disposition.HELD,
+        # A database default too: bulk loaders insert remains with raw SQL.
+        db_default=Disposition.HELD,
+    )
+    disposition_on = models.DateField(_("disposition date"), null=True, blank=True)
+    onward_handover = models.ForeignKey(
+        Handover,
+        verbose_name=_("onward handover"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returned_remains",
+        help_text=_("The handover that took remains of the other side back to it."),
+    )
+
     RESTRICTED_FIELDS = ("dna_sample_ref", "notes")
 
     class Meta:
@@ -97,6 +118,41 @@ class Remains(TimestampedModel):
                 | Q(identified_on__isnull=False),
                 name="remains_confirmed_has_date",
                 violation_error_message=_("Confirmed remains need the date of identification."),
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition=Disposition.HELD, disposition_on__isnull=True)
+                | (~Q(disposition=Disposition.HELD) & Q(disposition_on__isnull=False)),
+                name="remains_disposition_dated",
+                violation_error_message=_(
+                    "Remains released, buried or returned carry the date; remains held carry none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(onward_handover__isnull=True)
+                | (
+                    Q(disposition=Disposition.RETURNED_TO_SENDER)
+                    & ~Q(onward_handover=F("handover"))
+                ),
+                name="remains_onward_handover_returns",
+                violation_error_message=_(
+                    "Only remains returned to sender name an onward handover, another than "
+                    "the one they came in."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(disposition=Disposition.RETURNED_TO_SENDER)
+                | Q(identification=Identification.UNIDENTIFIED),
+                name="remains_returned_to_sender_not_ours",
+                violation_error_message=_(
+                    "Remains returned to sender belong to the other side: they name none of "
+                    "this party's persons."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(disposition=Disposition.RELEASED_TO_FAMILY)
+                | Q(identification=Identification.CONFIRMED),
+                name="remains_released_are_confirmed",
+                violation_error_message=_("Only confirmed remains are released to a family."),
             ),
             models.CheckConstraint(
                 condition=~Q(case_number__regex=CASE_SERIES) | Q(case_number__regex=CASE_IN_SERIES),

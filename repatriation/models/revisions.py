@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audited
 from repatriation.choices import RevisionKind
 from repatriation.models.handovers import Handover
+from repatriation.models.scopes import OF_HANDOVER
 
 
 class HandoverRevisionQuerySet(models.QuerySet):
@@ -17,7 +18,7 @@ class HandoverRevisionQuerySet(models.QuerySet):
         return self.filter(kind=RevisionKind.CORRECTION)
 
 
-@audited()
+@audited(scopes=OF_HANDOVER)
 class HandoverRevision(models.Model):
     """One change to a handover after it was entered, and what it changed.
 

@@ -1,6 +1,7 @@
 """All writes to agreements, handovers and remains. Forms, the admin and the API call these."""
 
 from repatriation.services.agreements import agreement_create, agreement_update
+from repatriation.services.claims import handover_claim_record, remains_return_to_sender
 from repatriation.services.handovers import (
     AGREEMENT_MISMATCH,
     PRISONERS_HAVE_NO_REMAINS,
@@ -65,12 +66,14 @@ __all__ = [
     "agreement_update",
     "check_row_count",
     "edit_refusal",
+    "handover_claim_record",
     "handover_correct",
     "handover_create",
     "handover_revise",
     "handover_send_back",
     "handover_verify",
     "remains_identify",
+    "remains_return_to_sender",
     "review_refusal",
     "wrong_party_message",
 ]

@@ -4,13 +4,13 @@ Login required; clerks, verifiers and admins only. Every write goes through the 
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.staff import staff_required
 from casualties.forms import conflict_list, party_list
@@ -25,10 +25,14 @@ from repatriation.selectors import review_checks
 from repatriation.services import (
     STATE_CODES,
     edit_refusal,
+    handover_claim_record,
     handover_send_back,
     handover_verify,
+    remains_return_to_sender,
     review_refusal,
 )
+from repatriation.services.claims import NO_CLAIM_PERMISSION, RETURN_NEEDS_ONWARD_OR_ADMIN
+from repatriation.views import claims
 
 PAGE_SIZE = 50
 FORBIDDEN, CONFLICT = 403, 409
@@ -88,6 +92,10 @@ def _choose_from_lists(form) -> None:
 @staff_required
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(Handover.objects.for_staff_page(), pk=pk)
+    return _render_detail(request, handover)
+
+
+def _render_detail(request, handover, status=200, **bound) -> HttpResponse:
     refusal = review_refusal(handover=handover, user=request.user)
     context = {
         "handover": handover,
@@ -95,8 +103,52 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": edit_refusal(handover=handover, user=request.user) is None,
         "revisions": handover.revisions.select_related("revised_by"),
         "changes": history(handover_history_parts(handover.pk)),
+        "claims": handover.claims.select_related("party", "entered_by"),
+        **claims.claim_forms(request, handover, **bound),
     }
-    return render(request, "handovers/detail.html", context)
+    return render(request, "handovers/detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def handover_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record (or replace) a party's announced count; the page again, with errors, if refused."""
+    handover = get_object_or_404(Handover.objects.for_staff_page(), pk=pk)
+    if not claims.may_record_claims(request.user):
+        raise PermissionDenied(NO_CLAIM_PERMISSION)
+    form = claims.ClaimForm(request.POST, handover=handover)
+    if form.is_valid():
+        try:
+            claim = handover_claim_record(handover=handover, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            claims.put_errors(form, error)
+        else:
+            messages.success(request, claims.CLAIM_RECORDED % {"party": claim.party.code})
+            return redirect("repatriation:handover_detail", pk=handover.pk)
+    return _render_detail(request, handover, status=400, claim=form)
+
+
+@staff_required
+@require_POST
+def remains_return(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    """Record unidentified remains as returned to the party that sent them."""
+    handover = get_object_or_404(Handover.objects.for_staff_page(), pk=pk)
+    remains = next((row for row in claims.returnable(handover) if row.pk == rid), None)
+    if remains is None:
+        raise Http404
+    if not claims.may_return(request.user, handover):
+        raise PermissionDenied(RETURN_NEEDS_ONWARD_OR_ADMIN)
+    onward = claims.onward_candidates(handover)
+    form = claims.ReturnForm(request.POST, remains=remains, user=request.user, onward=onward)
+    if form.is_valid():
+        try:
+            remains_return_to_sender(remains=remains, user=request.user, **form.service_arguments())
+        except ValidationError as error:
+            claims.put_errors(form, error)
+        else:
+            messages.success(request, claims.RETURN_RECORDED % {"case": remains.case_number})
+            return redirect("repatriation:handover_detail", pk=handover.pk)
+    return _render_detail(request, handover, status=400, returning=form)
 
 
 @staff_required

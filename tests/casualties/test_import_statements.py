@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casualties.importing.common import ImportRefused
+from casualties.importing.qualifiers import qualifier_choices
 from casualties.importing.statements import statements_import
 from casualties.models import Figure, Statement
 from ledger.computation import ledger_for
@@ -171,8 +172,7 @@ def test_every_bad_row_is_reported_by_line_and_column_and_nothing_is_saved(confl
         "line 6, civilians: The number of civilians must be between 0 and the figure's value.",
         "line 9, category: This field is required.",
         "line 9, value: Enter a whole number.",
-        "line 9, qualifier: “perhaps” is not a qualifier. Use one of: exact, approximately, "
-        "at_least.",
+        f"line 9, qualifier: “perhaps” is not a qualifier. Use one of: {qualifier_choices()}.",
         "line 9, citation_url: Enter a valid URL.",
         "line 8, category: This statement already has a figure of this category for this party.",
     ]

@@ -108,7 +108,7 @@ def test_a_good_list_is_imported_and_the_job_page_says_so(client, clerk, setting
     assert StatusChange.objects.filter(recorded_by=clerk).count() == 2
     assert set(Person.objects.values_list("party__code", flat=True)) == {"ARM"}
     page = client.get(response["Location"]).content.decode()
-    assert "2 persons imported" in page and "<progress" not in page
+    assert "2 new, 0 updated, 0 unchanged, 0 rejected" in page and "<progress" not in page
 
 
 def test_bad_rows_are_shown_by_line_and_column_and_nothing_is_imported(client, clerk, setting):

@@ -50,7 +50,7 @@ def test_a_verified_handovers_history_names_who_did_what_through_what_and_when(
 ):
     client.force_login(clerk)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("repatriation:handover_detail", args=[verified_batch.pk]))
 
     text = history_text(response)

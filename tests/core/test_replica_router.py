@@ -205,6 +205,9 @@ def public_state(user):
     return seen
 
 
+# Deciding for the replica connects to it (core/db/replica.py: a replica that does not answer
+# is passed over), hence the database access, outside a test transaction as requests are.
+@integration
 def test_only_public_callers_are_sent_to_the_replica_and_only_until_they_write():
     journalist = User(username="journalist")
     journalist._ledger_groups = {JOURNALIST}  # known groups: no query needed

@@ -472,8 +472,9 @@ def test_one_ledger_takes_the_same_number_of_queries_at_any_size(
     world.figure("killed_or_missing", 5000, as_of=D(2022, 9, 19))
 
     # official, other claims, handovers (with the timeline), confirmed remains, registry,
-    # lowered figures, agreements, registry by region, captives, each authority's figures
-    with django_assert_max_num_queries(10):
+    # lowered figures, agreements, registry by region, captives, each authority's figures,
+    # the identification pipeline and its references share
+    with django_assert_max_num_queries(12):
         ledger = world.ledger()
 
     assert ledger["returned"]["received"] == remains_count

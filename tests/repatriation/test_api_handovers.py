@@ -183,7 +183,18 @@ def test_the_public_never_sees_restricted_fields_or_drafts(api_for, verified, dr
     assert responses[4].status_code == 404
     remains = responses[3].json()["remains"]
     assert [set(row) for row in remains] == [
-        {"id", "case_number", "condition", "identification", "person", "method", "identified_on"}
+        {
+            "id",
+            "case_number",
+            "condition",
+            "identification",
+            "person",
+            "method",
+            "identified_on",
+            "disposition",
+            "disposition_on",
+            "onward_handover",
+        }
     ] * 2
 
 
@@ -601,9 +612,10 @@ def test_the_list_takes_the_same_queries_whatever_the_data(
     add_verified(2, setting, other_clerk, verifier)
     client.get(URL)  # warm the token and throttle rows
     # The caller: token and its user, the user's tokens, groups (not for anonymous); the
-    # throttle count; data version (for ETag). The list itself: count, handovers joined to
-    # parties and users, remains, persons released.
-    with django_assert_max_num_queries(9) as few:
+    # throttle count; data version (for ETag). The list itself: the planner's estimate of the
+    # count, the count, handovers joined to parties and users, remains, persons released,
+    # each party's announced count.
+    with django_assert_max_num_queries(11) as few:
         assert client.get(URL).status_code == 200
     add_verified(10, setting, other_clerk, verifier)
 

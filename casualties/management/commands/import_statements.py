@@ -2,7 +2,8 @@
 
 One row per figure (date, party, category, value, optional civilians, qualifier, citation_title,
 citation_url, note), one statement per date; see ``casualties.importing.statements``. All rows are
-checked first and nothing is saved if any is wrong; dates already stated by the source are skipped.
+checked first and nothing is saved if any is wrong; a date already stated by the source adds only
+the figures that changed, as revisions ("N revised").
 """
 
 from pathlib import Path
@@ -24,14 +25,18 @@ class Command(BaseCommand):
         add = parser.add_argument
         add("file", type=Path, help="CSV or JSON file of rows.")
         add("--conflict", required=True, help="Slug of the conflict.")
-        add("--source", required=True, help="Name of the source that stated the figures.")
+        add(
+            "--source",
+            help="Name of the source that stated the figures (rows may name theirs in a "
+            "source column; without --source, every row must).",
+        )
         add("--format", choices=FORMATS, help="Default: from the file's extension.")
         add("--user", help="Username recorded in the audit trail as the importer.")
         add("--dry-run", action="store_true", help="Check and count, save nothing.")
 
     def handle(self, *args, file: Path, **options):
         conflict = self._get(Conflict, slug=options["conflict"])
-        source = self._get(Source, name=options["source"])
+        source = options["source"] and self._get(Source, name=options["source"])
         user = options["user"] and self._get(get_user_model(), username=options["user"])
         format = options["format"] or file.suffix.lower().lstrip(".")
         if format not in FORMATS:
@@ -40,7 +45,7 @@ class Command(BaseCommand):
             with file.open("rb") as stream:
                 result = statements_import(
                     conflict=conflict,
-                    source=source,
+                    source=source or None,
                     file=stream,
                     format=format,
                     user=user,
@@ -65,5 +70,8 @@ class Command(BaseCommand):
         verb = "Would create" if result.dry_run else "Created"
         self.stdout.write(
             f"{verb} {result.statements} statements with {result.figures} figures "
-            f"in {result.seconds:.2f} s; skipped {len(result.skipped_dates)} dates already stated."
+            f"in {result.seconds:.2f} s; {result.revised} revised; "
+            f"skipped {len(result.skipped_dates)} dates already stated."
         )
+        for issued_on, party, category, old, new in result.revisions:
+            self.stdout.write(f"  revised {issued_on:%Y-%m-%d} {party} {category}: {old} → {new}")

@@ -33,6 +33,7 @@ from demo.demo_data import (
     SURNAMES,
     Cohort,
 )
+from demo.identification_demo import seed_identification
 from repatriation.choices import (
     HandoverKind,
     Identification,
@@ -220,6 +221,7 @@ class Command(BaseCommand):
             sept = conflicts["sept-2022"]
             to_identify = _persons(sept, parties["ARM"], users["clerk"])
             _handovers(sept, parties, users, to_identify)
+            seed_identification(conflict=sept, party=parties["ARM"], users=users)
         self._print_accounts()
 
     def _print_accounts(self) -> None:

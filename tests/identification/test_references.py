@@ -1,0 +1,81 @@
+"""References enough for kinship matching (DESIGN §9): a parent or a child, or two full
+siblings, profiled; the share the ledger publishes and the staff list by region."""
+
+import datetime
+
+import pytest
+
+from casualties.choices import PersonStatus
+from identification.choices import ConsentScope, LabStatus, Relationship, SampleSource
+from identification.models import AnteMortem, Sample
+from identification.selectors import (
+    missing_without_references,
+    references_sufficient_share,
+    regions_without_references,
+)
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+TAKEN = datetime.date(2023, 5, 1)
+
+
+def reference(person, relationship, *, status=LabStatus.PROFILED, taken_on=TAKEN):
+    return Sample.objects.create(
+        source=SampleSource.FAMILY,
+        person=person,
+        relationship=relationship,
+        consent_scope=ConsentScope.MINISTRY,
+        reference=f"R-{Sample.objects.count() + 1}",
+        taken_on=taken_on,
+        lab_status=status,
+    )
+
+
+def share(setting, **kwargs):
+    return references_sufficient_share(
+        conflict_id=setting["conflict"].pk, party_id=setting["arm"].pk, **kwargs
+    )
+
+
+def person(setting, **kwargs):
+    return PersonFactory(conflict=setting["conflict"], party=setting["arm"], **kwargs)
+
+
+def test_it_is_none_without_missing_persons(setting):
+    person(setting, status=PersonStatus.KILLED)
+    assert share(setting) is None
+
+
+def test_a_parent_a_child_or_two_full_siblings_are_enough(setting):
+    mother, child, siblings, one_sibling, spouse, unprofiled = (person(setting) for _ in range(6))
+    reference(mother, Relationship.MOTHER)
+    reference(child, Relationship.CHILD)
+    reference(siblings, Relationship.FULL_SIBLING)
+    reference(siblings, Relationship.FULL_SIBLING)
+    reference(one_sibling, Relationship.FULL_SIBLING)
+    reference(one_sibling, Relationship.HALF_SIBLING)
+    reference(spouse, Relationship.SPOUSE)
+    reference(unprofiled, Relationship.FATHER, status=LabStatus.SENT)
+    assert share(setting) == pytest.approx(3 / 6)
+    lacking = set(missing_without_references().values_list("pk", flat=True))
+    assert lacking == {one_sibling.pk, spouse.pk, unprofiled.pk}
+
+
+def test_as_of_counts_samples_taken_and_persons_missing_by_then(setting):
+    early = person(setting, status_date=datetime.date(2022, 9, 14))
+    reference(early, Relationship.FATHER, taken_on=datetime.date(2023, 6, 1))
+    assert share(setting, as_of=datetime.date(2023, 1, 1)) == 0.0
+    assert share(setting, as_of=datetime.date(2023, 7, 1)) == 1.0
+    assert share(setting, as_of=datetime.date(2022, 9, 1)) is None
+
+
+def test_the_staff_list_groups_by_region(setting):
+    a, b, c = (person(setting, home_region=region) for region in ("Syunik", "Syunik", "Lori"))
+    AnteMortem.objects.create(person=c, region="Tavush")
+    reference(b, Relationship.MOTHER)
+    assert regions_without_references() == [
+        {"region": "Syunik", "persons": 1},
+        {"region": "Tavush", "persons": 1},
+    ]
+    assert [p.region for p in missing_without_references()] == ["Syunik", "Tavush"]
+    assert a.pk in {p.pk for p in missing_without_references()}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("persons/lookup/", persons.person_lookup, name="person_lookup"),
     path("persons/import/", imports.person_import_new, name="person_import"),
     path("persons/import/<int:pk>/", imports.person_import_detail, name="person_import_detail"),
+    path("persons/import/<int:pk>/run/", imports.person_import_run, name="person_import_run"),
     path(
         "persons/import/<int:pk>/columns/",
         imports.person_import_columns,

@@ -57,7 +57,9 @@ def _finish(job: PersonImport, result: ImportResult) -> None:
     job.errors = [error.as_dict() for error in result.errors]
     job.rejects_csv = result.rejects_csv
     job.finished_at = timezone.now()
-    job.upload = b""
+    # A clean check keeps its file, so that "Import now" needs no second upload.
+    if not (result.dry_run and not result.refused):
+        job.upload = b""
     job.save()
 
 
@@ -66,6 +68,29 @@ def import_fail(job_id: int, *, failure: str) -> None:
     PersonImport.objects.filter(pk=job_id).update(
         state=State.FAILED, failure=failure, upload=b"", finished_at=timezone.now()
     )
+
+
+def import_checked(*, job_id: int, user) -> PersonImport | None:
+    """A new job importing the file a check-only job checked, with the same options and
+    column mapping; the checked job gives its file up, so the list is imported once however
+    often the button is pressed. None when there is nothing (left) to import."""
+    with transaction.atomic():
+        checked = PersonImport.objects.select_for_update().get(pk=job_id)
+        upload = PersonImport.objects.values_list("upload", flat=True).get(pk=job_id)
+        if not (checked.dry_run and checked.state == State.DONE and upload):
+            return None
+        job = PersonImport.objects.create(
+            created_by=user,
+            conflict_id=checked.conflict_id,
+            party_id=checked.party_id,
+            file_name=checked.file_name,
+            skip_invalid=checked.skip_invalid,
+            column_map=checked.column_map,
+            ignore_unknown=checked.ignore_unknown,
+            upload=upload,
+        )
+        PersonImport.objects.filter(pk=job_id).update(upload=b"")
+    return job
 
 
 def import_requeue(job_id: int) -> None:

@@ -4,8 +4,10 @@ rejected rows as CSV. The import itself is ``casualties.importing``, run by the 
 from functools import partial
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
+from django.db.models import BinaryField, Case, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.staff import staff_required
 from casualties.importing import columns
+from casualties.importing.jobs import import_checked
 from casualties.importing.person_rows import ALLOWED, REQUIRED
 from casualties.models import Conflict, Party, PersonImport
 from casualties.tasks import person_import
@@ -25,6 +28,8 @@ NOT_CSV = _("Choose a CSV file (its name ends in .csv).")
 REQUIRED_COLUMN = _("Choose a column of the file for “%(column)s”: it is required.")
 CHOSEN_TWICE = _("“%(column)s” is chosen for two columns of the file.")
 IGNORE = ("", _("(ignore this column)"))
+NOTHING_TO_IMPORT = _("This check's file was imported already, or cannot be: upload it again.")
+PAST_IMPORTS = 20
 
 
 class PersonImportForm(forms.Form):
@@ -82,7 +87,13 @@ def person_import_new(request: HttpRequest) -> HttpResponse:
         # The worker looks the row up: it must be committed first.
         transaction.on_commit(partial(person_import.defer, job_id=job.pk))
         return redirect("casualties:person_import_detail", pk=job.pk)
-    context = {"form": form, "columns": ALLOWED, "required": REQUIRED}
+    past = PersonImport.objects.select_related("conflict", "party", "created_by")
+    context = {
+        "form": form,
+        "columns": ALLOWED,
+        "required": REQUIRED,
+        "past_imports": past[:PAST_IMPORTS],
+    }
     return render(request, "persons/import.html", context)
 
 
@@ -125,12 +136,27 @@ def person_import_columns(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job(pk: int) -> PersonImport:
-    return get_object_or_404(PersonImport.objects.select_related("conflict", "party"), pk=pk)
+    # Whether a file waits, not the file: it may be 50 MB.
+    waiting = Case(When(upload=Value(b"", BinaryField()), then=False), default=True)
+    jobs = PersonImport.objects.select_related("conflict", "party").annotate(has_file=waiting)
+    return get_object_or_404(jobs, pk=pk)
 
 
 @_staff_importer
 def person_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "persons/import_job.html", {"job": _job(pk)})
+
+
+@_staff_importer
+@require_http_methods(["POST"])
+def person_import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Import now" on a clean check: the same file, options and mapping, for real."""
+    job = import_checked(job_id=_job(pk).pk, user=request.user)
+    if job is None:
+        messages.error(request, NOTHING_TO_IMPORT)
+        return redirect("casualties:person_import_detail", pk=pk)
+    transaction.on_commit(partial(person_import.defer, job_id=job.pk))
+    return redirect("casualties:person_import_detail", pk=job.pk)
 
 
 @_staff_importer

@@ -282,3 +282,60 @@ def test_a_worker_runs_the_import_and_records_who_imported(client, empty_queue):
     contexts = PersonEvent.objects.values_list("pgh_context__metadata", flat=True).distinct()
     assert [context["user"] for context in contexts] == [clerk.pk]
     assert not ProcrastinateJob.objects.filter(task_name="casualties.person_import").exists()
+
+
+def test_import_now_imports_a_checked_list_once_without_a_second_upload(
+    client, clerk, setting, queue
+):
+    client.force_login(clerk)
+    upload(client, setting, HEADER + GOOD, dry_run="on")
+    checked = PersonImport.objects.get()
+    page = client.get(reverse("casualties:person_import_detail", args=[checked.pk]))
+    run_url = reverse("casualties:person_import_run", args=[checked.pk])
+    assert f'action="{run_url}"' in page.content.decode()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(run_url)
+    run_queued(queue)
+
+    job = PersonImport.objects.exclude(pk=checked.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("casualties:person_import_detail", args=[job.pk])
+    assert (job.dry_run, job.state, job.imported, job.file_name) == (False, "done", 2, "list.csv")
+    assert Person.objects.count() == 2
+    # The check gave its file up: a second press imports nothing, and says why.
+    assert PersonImport.objects.values_list("upload", flat=True).get(pk=checked.pk) == b""
+    again = client.post(run_url, follow=True)
+    assert "imported already" in again.content.decode()
+    assert Person.objects.count() == 2 and PersonImport.objects.count() == 2
+    page = client.get(reverse("casualties:person_import_detail", args=[checked.pk]))
+    assert f'action="{run_url}"' not in page.content.decode()
+
+
+def test_a_refused_check_offers_no_import(client, clerk, setting):
+    client.force_login(clerk)
+    upload(client, setting, HEADER + BAD, dry_run="on")
+    checked = PersonImport.objects.get()
+
+    page = client.get(reverse("casualties:person_import_detail", args=[checked.pk]))
+
+    assert checked.state == "refused"
+    assert (
+        "person_import_run" not in page.content.decode()
+        and "Import now" not in page.content.decode()
+    )
+    assert (
+        client.post(reverse("casualties:person_import_run", args=[checked.pk])).status_code == 302
+    )
+    assert not Person.objects.exists()
+
+
+def test_the_upload_page_lists_past_imports_with_who_when_and_counts(client, clerk, setting):
+    client.force_login(clerk)
+    upload(client, setting, HEADER + GOOD)
+
+    body = client.get(UPLOAD_URL).content.decode()
+
+    past = body[body.index('id="past-imports-heading"') :]
+    assert "list.csv" in past and "clerk" in past and "Done" in past
+    assert "2 new, 0 updated, 0 unchanged, 0 rejected" in past

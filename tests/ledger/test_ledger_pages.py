@@ -339,6 +339,20 @@ def test_a_discrepancy_is_told_in_words_and_links_to_the_handover(client, small_
     assert row_containing(client.get("/ledger/"), "Alphaland (AAA)")[-1] == "1"
 
 
+def test_the_public_handover_page_has_a_plain_title_and_its_identification_section(
+    client, small_ledger
+):
+    RemainsFactory.create_batch(3, handover=small_ledger["handover"])
+    public_page = f"/ledger/{small_ledger['conflict'].slug}/{small_ledger['party'].code}"
+
+    body = client.get(f"{public_page}/handovers/{small_ledger['handover'].pk}/").content.decode()
+
+    title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+    assert "<" not in title and title.startswith(f"Handover #{small_ledger['handover'].pk}")
+    main = body[body.index("<main") :]
+    assert main.count('id="identification-heading"') == 1
+
+
 # Query count -----------------------------------------------------------------------------------
 
 

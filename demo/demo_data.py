@@ -15,12 +15,16 @@ D = datetime.date
 CONFLICTS = {
     "sept-2022": {
         "name": "September 2022 attack on Armenia",
+        "name_hy": "2022 թ. սեպտեմբերյան հարձակումը Հայաստանի վրա",
+        "name_ru": "Нападение на Армению в сентябре 2022 года",
         "start_date": D(2022, 9, 13),
         "end_date": D(2022, 9, 14),
         "description": "Azerbaijani attack on the sovereign territory of Armenia, 13–14 Sep 2022.",
     },
     "karabakh-2020": {
         "name": "2020 Nagorno-Karabakh war",
+        "name_hy": "2020 թ. Արցախյան պատերազմ",
+        "name_ru": "Карабахская война 2020 года",
         "start_date": D(2020, 9, 27),
         "end_date": D(2020, 11, 10),
         "description": "The 44-day war, ended by the ceasefire statement of 9–10 Nov 2020.",
@@ -30,6 +34,21 @@ PARTIES = {
     "ARM": ("Armenia", PartyKind.STATE),
     "AZE": ("Azerbaijan", PartyKind.STATE),
     "ICRC": ("International Committee of the Red Cross", PartyKind.MEDIATOR),
+}
+# The parties' and sources' names on the Armenian and Russian pages.
+LOCAL_NAMES = {
+    "ARM": ("Հայաստան", "Армения"),
+    "AZE": ("Ադրբեջան", "Азербайджан"),
+    "ICRC": ("Կարմիր խաչի միջազգային կոմիտե", "Международный комитет Красного Креста"),
+    "Security Council of Armenia": ("ՀՀ անվտանգության խորհուրդ", "Совет безопасности Армении"),
+    "Ministry of Defence of Armenia": (
+        "ՀՀ պաշտպանության նախարարություն",
+        "Министерство обороны Армении",
+    ),
+    "Ministry of Defence of Azerbaijan": (
+        "Ադրբեջանի պաշտպանության նախարարություն",
+        "Министерство обороны Азербайджана",
+    ),
 }
 SOURCES = {
     "Security Council of Armenia": ("ARM", SourceKind.GOVERNMENT),

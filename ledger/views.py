@@ -8,6 +8,7 @@ below PUBLIC_MIN_CELL show as "<5" unless the reader is staff (``ledger.disclosu
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, PersonStatus
@@ -45,8 +46,29 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "ledger/index.html", {"form": form}, status=BAD_REQUEST)
     as_of = form.cleaned_data["as_of"]
-    rows = cached(ledger_summaries, as_of=as_of)
+    rows = _local_names(cached(ledger_summaries, as_of=as_of))
     return render(request, "ledger/index.html", {"form": form, "as_of": as_of, "rows": rows})
+
+
+def _local_names(rows: list[dict]) -> list[dict]:
+    """The summaries (computed with the English names, which the API answers) with each
+    conflict's and party's name in the page's language, where one is given."""
+    if translation.get_language() == "en":
+        return rows
+    conflicts = {
+        c.slug: c.local_name for c in Conflict.objects.only("slug", "name", "name_hy", "name_ru")
+    }
+    parties = {
+        p.code: p.local_name for p in Party.objects.only("code", "name", "name_hy", "name_ru")
+    }
+    return [
+        row
+        | {
+            "conflict_name": conflicts.get(row["conflict"], row["conflict_name"]),
+            "party_name": parties.get(row["party"], row["party_name"]),
+        }
+        for row in rows
+    ]
 
 
 def _scope(request: HttpRequest, conflict_slug: str, party_code: str):

@@ -34,13 +34,23 @@ STATUS_NOT_PATCHABLE = _(
 class ConflictSerializer(serializers.ModelSerializer):
     class Meta:
         model = Conflict
-        fields = ["id", "slug", "name", "start_date", "end_date", "description", "updated_at"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "name_hy",
+            "name_ru",
+            "start_date",
+            "end_date",
+            "description",
+            "updated_at",
+        ]
 
 
 class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
-        fields = ["id", "code", "name", "kind", "updated_at"]
+        fields = ["id", "code", "name", "name_hy", "name_ru", "kind", "updated_at"]
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -50,7 +60,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "name", "party", "kind", "updated_at"]
+        fields = ["id", "name", "name_hy", "name_ru", "party", "kind", "updated_at"]
 
 
 class FigureSerializer(serializers.ModelSerializer):

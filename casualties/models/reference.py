@@ -2,10 +2,27 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PartyKind, SourceKind
 from core.audit import audited
+
+
+class LocalNameMixin(models.Model):
+    """A name that may also be given in Armenian and Russian, shown on pages in those languages
+    (the API keeps ``name``, the English one, and offers the others beside it)."""
+
+    name_hy = models.CharField(_("name in Armenian"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_name(self) -> str:
+        language = (translation.get_language() or "en").split("-")[0]
+        return getattr(self, f"name_{language}", "") or self.name
 
 
 class TimestampedModel(models.Model):
@@ -19,7 +36,7 @@ class TimestampedModel(models.Model):
 
 
 @audited()
-class Conflict(TimestampedModel):
+class Conflict(LocalNameMixin, TimestampedModel):
     """A named episode of hostilities, e.g. the September 2022 attack on Armenia."""
 
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
@@ -41,11 +58,11 @@ class Conflict(TimestampedModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
 
 @audited()
-class Party(TimestampedModel):
+class Party(LocalNameMixin, TimestampedModel):
     """A state, armed force or mediator that loses people, hands them over, or brokers it."""
 
     code = models.CharField(
@@ -60,11 +77,11 @@ class Party(TimestampedModel):
         verbose_name_plural = _("parties")
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.local_name} ({self.code})"
 
 
 @audited()
-class Source(TimestampedModel):
+class Source(LocalNameMixin, TimestampedModel):
     """An authority or outlet that states figures (a ministry, a council, a newspaper)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -85,4 +102,4 @@ class Source(TimestampedModel):
         verbose_name_plural = _("sources")
 
     def __str__(self):
-        return self.name
+        return self.local_name

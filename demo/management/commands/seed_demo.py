@@ -24,6 +24,7 @@ from demo.demo_data import (
     HANDOVER_SIDES,
     HANDOVERS,
     IDENTIFIED_ON,
+    LOCAL_NAMES,
     PARTIES,
     REGIONS,
     ROSTER,
@@ -73,14 +74,21 @@ def _users() -> dict[str, User]:
     return users
 
 
+def _local(key: str) -> dict:
+    armenian, russian = LOCAL_NAMES.get(key, ("", ""))
+    return {"name_hy": armenian, "name_ru": russian}
+
+
 def _reference_data() -> tuple[dict, dict, dict]:
     conflicts = {slug: _get_or_create(Conflict, {"slug": slug}, f) for slug, f in CONFLICTS.items()}
     parties = {
-        code: _get_or_create(Party, {"code": code}, {"name": name, "kind": kind})
+        code: _get_or_create(Party, {"code": code}, {"name": name, "kind": kind, **_local(code)})
         for code, (name, kind) in PARTIES.items()
     }
     sources = {
-        name: _get_or_create(Source, {"name": name}, {"party": parties.get(code), "kind": kind})
+        name: _get_or_create(
+            Source, {"name": name}, {"party": parties.get(code), "kind": kind, **_local(name)}
+        )
         for name, (code, kind) in SOURCES.items()
     }
     return conflicts, parties, sources

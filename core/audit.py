@@ -63,11 +63,17 @@ REFERENCE_ROWS = "SELECT NULL::bigint, NULL::bigint"
 SEAL_BUMPS = "ledger.audit_bulk_bump"
 
 
-def audited(*, set_wise_inserts: bool = False, scopes: str | None = None):
+def audited(*, set_wise_inserts: bool = False, scopes: str | None = None, added_later: tuple = ()):
     """Class decorator recording every insert, update and delete of a domain model.
 
     ``scopes``: a SELECT of (conflict_id, party_id) pairs for the row ``{row}`` — the ledgers
     whose data the row is part of (module docstring). Without it the row is reference data.
+
+    ``added_later``: columns added to the model (and so to its event table) after events had
+    been recorded, with a default that filled the old events' new column: those events were
+    hashed without it, and ``verify_audit`` checks them so (core/audit_verify.py). A column
+    added from now on is added to the event table nullable instead (nulls are left out of the
+    hash), and needs no entry here.
 
     ``set_wise_inserts`` (the tables the person import fills): one statement-level trigger
     records a statement's inserts from its new rows (pghistory's ``level``), instead of one
@@ -107,6 +113,7 @@ def audited(*, set_wise_inserts: bool = False, scopes: str | None = None):
     ]
 
     def decorate(model):
+        model.audit_added_later = tuple(added_later)
         return pgtrigger.register(*triggers)(track(model))
 
     return decorate

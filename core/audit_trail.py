@@ -33,9 +33,11 @@ def event_models() -> list:
     ]
 
 
-def event_row_hash(model, row: str) -> str:
-    """The SQL hashing a row (alias ``row``) of an event model's table for the chain."""
-    return audit_sql.row_hash([field.column for field in model._meta.concrete_fields], row)
+def event_row_hash(model, row: str, *, leave_out: tuple[str, ...] = ()) -> str:
+    """The SQL hashing a row (alias ``row``) of an event model's table for the chain; with
+    ``leave_out``, as it was hashed before those columns existed."""
+    columns = [f.column for f in model._meta.concrete_fields if f.column not in leave_out]
+    return audit_sql.row_hash(columns, row)
 
 
 def _chain_sql(model) -> str:

@@ -42,7 +42,9 @@ WITH linked AS (
          unnest(link.event_ids) WITH ORDINALITY AS entry(event_id, n)
     WHERE link.table_name = %(table)s
 ), present AS (
-    SELECT event.{pk} AS event_id, {row_hash} AS digest, event AS event_row FROM {table} AS event
+    SELECT event.{pk} AS event_id, {row_hash} AS digest, {before_added_hash} AS before_added,
+           event AS event_row
+    FROM {table} AS event
 )
 SELECT linked.seq, COALESCE(linked.event_id, present.event_id),
        CASE WHEN present.event_id IS NULL THEN 'deleted'
@@ -51,6 +53,8 @@ SELECT linked.seq, COALESCE(linked.event_id, present.event_id),
 FROM linked FULL JOIN present ON present.event_id = linked.event_id
 WHERE linked.digest IS DISTINCT FROM present.digest
   AND linked.digest IS DISTINCT FROM {legacy_hash}
+  AND linked.digest IS DISTINCT FROM present.before_added
+  AND linked.digest IS DISTINCT FROM {legacy_before_added_hash}
 ORDER BY linked.seq NULLS LAST, 2 LIMIT 1
 """
 GUARDS = """
@@ -90,13 +94,22 @@ def _first_row_break(cursor, quote) -> tuple[tuple[float, Break] | None, int]:
             breaks.append((-1, Break(table, None, "its guard or chain trigger is missing")))
         cursor.execute(f"SELECT count(*) FROM {quote(table)}")
         events += cursor.fetchone()[0]
+        # Events recorded before a column was added with a default were hashed without it.
+        added = getattr(model.pgh_tracked_model, "audit_added_later", ())
+        legacy_row = "(to_jsonb(present.event_row) - %(added)s::text[])"
         sql = ROWS.format(
             pk=quote(model._meta.pk.column),
             table=quote(table),
             row_hash=event_row_hash(model, "event"),
             legacy_hash=audit_sql.LEGACY_ROW_HASH.format(row="present.event_row"),
+            before_added_hash=event_row_hash(model, "event", leave_out=added)
+            if added
+            else "NULL::bytea",
+            legacy_before_added_hash=(
+                audit_sql.LEGACY_ROW_HASH.format(row=legacy_row) if added else "NULL"
+            ),
         )
-        cursor.execute(sql, {"table": table})
+        cursor.execute(sql, {"table": table, "added": list(added)})
         found = cursor.fetchone()
         if found:
             seq, event_id, reason = found

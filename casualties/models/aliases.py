@@ -11,7 +11,8 @@ from casualties.search.transliteration import search_key
 from core.audit import audited
 
 
-@audited(scopes=OF_PERSON)
+# public came in 0012, with a default: the events before it were hashed without it.
+@audited(scopes=OF_PERSON, added_later=("public",))
 class PersonAlias(models.Model):
     """Another spelling of a person's name that trigram search cannot bridge
     (Оганесян for Hovhannisyan), so a search for either finds the person.
@@ -71,7 +72,8 @@ class PersonMergeQuerySet(models.QuerySet):
         return self.filter(merged_name_public=True, person__name_public=True)
 
 
-@audited(scopes=OF_PERSON)
+# merged_name_public came in 0012, with a default: older events were hashed without it.
+@audited(scopes=OF_PERSON, added_later=("merged_name_public",))
 class PersonMerge(models.Model):
     """A duplicate person record merged into another: the old id keeps answering, by
     redirecting to the person it became — for the public only when both records' names are

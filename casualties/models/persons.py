@@ -52,7 +52,8 @@ def _name_words_trigger(name: str, operation) -> pgtrigger.Trigger:
     )
 
 
-@audited(set_wise_inserts=True, scopes=PERSON_ROW)
+# external_id came in 0015, with a default: the events before it were hashed without it.
+@audited(set_wise_inserts=True, scopes=PERSON_ROW, added_later=("external_id",))
 class Person(TimestampedModel):
     """One named individual of a party harmed in a conflict, with their current status.
 

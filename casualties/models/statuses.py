@@ -11,7 +11,8 @@ from casualties.models.scopes import OF_PERSON
 from core.audit import audited
 
 
-@audited(set_wise_inserts=True, scopes=OF_PERSON)
+# basis came in 0015, with a default: the events before it were hashed without it.
+@audited(set_wise_inserts=True, scopes=OF_PERSON, added_later=("basis",))
 class StatusChange(models.Model):
     """One dated change of a person's status (missing → killed …), who recorded it and why.
 

@@ -73,7 +73,8 @@ class HandoverQuerySet(models.QuerySet):
         return self.model._meta.get_field("remains").related_model.objects.all()
 
 
-@audited(scopes=HANDOVER_ROW)
+# review_comment came in 0004, with a default: the events before it were hashed without it.
+@audited(scopes=HANDOVER_ROW, added_later=("review_comment",))
 class Handover(TimestampedModel):
     """One transfer of remains (or of living prisoners) from one party to another.
 

@@ -59,6 +59,19 @@ class AnteMortemAdmin(ForensicAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        """The list shows AM data too (sex, birth year, region, last seen): each person on the
+        page shown is logged as read, as the API's list does."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            person_ids = [record.person_id for record in changelist.result_list]
+            if person_ids:
+                services.am_access_record(
+                    user=request.user, person_ids=person_ids, path=request.path
+                )
+        return response
+
 
 @admin.register(Sample)
 class SampleAdmin(ForensicAdmin):

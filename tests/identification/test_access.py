@@ -159,3 +159,15 @@ def test_references_page_lists_the_missing_by_region(client, records, missing, f
     answer = client.get(reverse("identification:references"))
     assert answer.status_code == 200
     assert missing.full_name in answer.content.decode()
+
+
+def test_the_admins_ante_mortem_list_logs_every_person_it_shows(client, records, missing, forensic):
+    forensic.is_staff = True  # the admin's door
+    forensic.save()
+    client.force_login(forensic)
+
+    response = client.get(reverse("admin:identification_antemortem_changelist"))
+
+    assert response.status_code == 200
+    assert AmAccess.objects.filter(viewer=forensic, person=missing).count() == 1
+    assert AmAccess.objects.get().path == reverse("admin:identification_antemortem_changelist")

@@ -8,10 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.sql.identification import AGE_BANDS, WITHIN_DAYS
 
-WIDTH = 1000  # the bars' coordinate space; the label column is drawn in HTML-free SVG text
-LABEL_WIDTH = 260
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
+# A narrow view box, scaled to the column's width by CSS (`.pipeline-chart`): its 14-unit
+# text stays at least 12 CSS px on a 390 px phone. Each row writes its label on a line of
+# its own above the bar, so a long (translated) label never squeezes the bar, and the value
+# after the bar's end, on the page background: never text on a coloured fill.
+WIDTH = 400
+LABEL_BASELINE = 15  # the label's baseline, from the top of its row
+BAR_TOP = 21
+BAR_HEIGHT = 16
+VALUE_BASELINE = BAR_TOP + 13
+ROW_HEIGHT = 46
+VALUE_GAP = 6
+VALUE_ROOM = 64  # right of the longest bar, for its value ("100%", "12,345")
 
 BAND_LABELS = {
     "0-30": _("0–30 days"),
@@ -26,8 +34,24 @@ BAND_LABELS = {
 class Bar:
     label: str
     value: int | float | None  # None: no remains qualify yet
-    y: float
-    width: float  # in the space right of the labels
+    y: float  # the top of the row
+    width: float
+
+    @property
+    def label_y(self) -> float:
+        return self.y + LABEL_BASELINE
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + BAR_TOP
+
+    @property
+    def value_x(self) -> float:
+        return self.width + VALUE_GAP
+
+    @property
+    def value_y(self) -> float:
+        return self.y + VALUE_BASELINE
 
 
 @dataclass(frozen=True)
@@ -45,20 +69,12 @@ class BarChart:
         return f"0 0 {WIDTH} {self.height}"
 
     @property
-    def label_width(self) -> int:
-        return LABEL_WIDTH
-
-    @property
-    def text_offset(self) -> int:
-        return BAR_HEIGHT - 4
-
-    @property
     def bar_height(self) -> int:
         return BAR_HEIGHT
 
 
 def _bars(rows: list[tuple[str, int | float | None]], top: float) -> list[Bar]:
-    room = WIDTH - LABEL_WIDTH - 120  # leave space for the value written after the bar
+    room = WIDTH - VALUE_ROOM
     return [
         Bar(str(label), value, index * ROW_HEIGHT, round((value or 0) / top * room, 1))
         for index, (label, value) in enumerate(rows)

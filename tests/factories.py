@@ -8,6 +8,15 @@ from django.contrib.auth.models import Group, User
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, SourceKind
 from casualties.models import Conflict, Figure, Party, Person, Source, Statement, StatusChange
 from casualties.search.transliteration import search_key
+from identification.choices import Evidence, SampleSource, SampleTissue
+from identification.models import (
+    Aftercare,
+    AnteMortem,
+    DnaMatchReport,
+    PostMortem,
+    Proposal,
+    Sample,
+)
 from repatriation.choices import HandoverState
 from repatriation.models import Agreement, Handover, Remains
 
@@ -131,3 +140,65 @@ class RemainsFactory(factory.django.DjangoModelFactory):
 
     handover = factory.SubFactory(HandoverFactory)
     case_number = factory.Sequence(lambda n: f"T/{n:05d}")
+
+
+class PostMortemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostMortem
+
+    remains = factory.SubFactory(RemainsFactory)
+    container = factory.Sequence(lambda n: f"BAG-{n}")
+    age_min, age_max = 20, 35
+
+
+class AnteMortemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnteMortem
+
+    person = factory.SubFactory(PersonFactory)
+    birth_year = 1995
+    region = "Syunik"
+
+
+class SampleFactory(factory.django.DjangoModelFactory):
+    """A bone sample taken from remains (a family reference names a person instead)."""
+
+    class Meta:
+        model = Sample
+
+    source = SampleSource.REMAINS
+    remains = factory.SubFactory(RemainsFactory)
+    tissue = SampleTissue.BONE
+    reference = factory.Sequence(lambda n: f"S-{n:05d}")
+    taken_on = datetime.date(2022, 10, 1)
+
+
+class DnaMatchReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DnaMatchReport
+
+    remains = factory.SubFactory(RemainsFactory)
+    person = factory.SubFactory(PersonFactory)
+    likelihood_ratio = 1e9
+    lab = "Test lab"
+    reported_on = datetime.date(2022, 11, 1)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A pending proposal as a row only; ``proposal_create`` also marks the remains
+    presumptive, which tests of the board go through."""
+
+    class Meta:
+        model = Proposal
+
+    remains = factory.SubFactory(RemainsFactory)
+    person = factory.SubFactory(PersonFactory)
+    evidence = [Evidence.DENTAL]
+    proposed_by = factory.SubFactory(UserFactory)
+
+
+class AftercareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aftercare
+
+    remains = factory.SubFactory(RemainsFactory)

@@ -20,14 +20,21 @@ from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Figure, Person, Statement, StatusChange
 from casualties.search.transliteration import to_latin
 from casualties.services import FORBIDDEN_MOVE
+from identification.services import am_access_record
 from tests.admin_forms import page_post_data
 from tests.factories import (
+    AftercareFactory,
     AgreementFactory,
+    AnteMortemFactory,
     ConflictFactory,
+    DnaMatchReportFactory,
     FigureFactory,
     PartyFactory,
     PersonFactory,
+    PostMortemFactory,
+    ProposalFactory,
     RemainsFactory,
+    SampleFactory,
     SourceFactory,
     UserFactory,
 )
@@ -64,6 +71,13 @@ def make_one_of_each():
     AccessLog.objects.create(**login)
     # Background jobs: procrastinate's admin. Deferred through its own API, as the pages do.
     procrastinate_app.configure_task("casualties.person_import").defer(job_id=0)
+    # The forensic records (identification), and a logged read of an AM record.
+    PostMortemFactory()
+    SampleFactory()
+    DnaMatchReportFactory()
+    ProposalFactory()
+    AftercareFactory()
+    am_access_record(user=UserFactory(), person_ids=[AnteMortemFactory().person_id], path="/")
 
 
 @pytest.fixture

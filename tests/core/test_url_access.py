@@ -4,7 +4,7 @@ A URL pattern with no row in ``ACCESS`` fails the test, so whoever adds a page s
 open it. Staff log in with a session (as in the browser); the journalist has a session too
 (staff pages must refuse it) and sends an API token, as journalists do on the API.
 The Django admin's pages of each model follow from one row per model in ``ADMIN_MODELS``
-(what the staff and the admins may do there).
+(what the clerks and verifiers, the forensic coordinators and the admins may do there).
 """
 
 import datetime
@@ -24,23 +24,29 @@ from procrastinate.contrib.django import app as procrastinate_app
 
 from casualties.models import Person, PersonAlias, PersonImport, PersonMerge
 from demo.demo_data import DEMO_USERS
+from identification.services import am_access_record, proposal_create
 from ledger.releases import release_publish
 from repatriation.choices import HandoverState
 from repatriation.models import Handover
 from tests.factories import (
+    AftercareFactory,
     AgreementFactory,
+    AnteMortemFactory,
     ConflictFactory,
+    DnaMatchReportFactory,
     FigureFactory,
     HandoverFactory,
     PartyFactory,
     PersonFactory,
+    PostMortemFactory,
     RemainsFactory,
+    SampleFactory,
     SourceFactory,
     StatementFactory,
     UserFactory,
 )
 
-ROLES = ("anonymous", "journalist", "clerk", "verifier", "admin")
+ROLES = ("anonymous", "journalist", "clerk", "verifier", "forensic", "admin")
 
 # What a GET may answer. A redirect is told apart by where it goes.
 OK = "200"
@@ -52,24 +58,32 @@ FORBIDDEN = "403"
 NOT_FOUND = "404"
 NOT_ALLOWED = "405"
 
-EVERYONE = (OK,) * 5
-STAFF_PAGE = (LOGIN, FORBIDDEN, OK, OK, OK)
-STAFF_POST = (LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)  # a form's target only
-ADMIN_PAGE = (ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK)
-ADMIN_NOT_FOUND = (ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+EVERYONE = (OK,) * 6
+STAFF_PAGE = (LOGIN, FORBIDDEN, OK, OK, OK, OK)
+STAFF_POST = (LOGIN, FORBIDDEN, *(NOT_ALLOWED,) * 4)  # a form's target only
+# Pages that write (and the imports' pages): forensic coordinators only read the other staff's
+# records (DESIGN §5), so these refuse them.
+WRITER_PAGE = (LOGIN, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+WRITER_POST = (LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, NOT_ALLOWED)
+# The identification pages and records (DESIGN §5, §9): forensic coordinators and admins only.
+FORENSIC_PAGE = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+FORENSIC_API = (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+FORENSIC_API_POST = (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
+ADMIN_PAGE = (ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK, OK)
+ADMIN_NOT_FOUND = (ADMIN_LOGIN, ADMIN_LOGIN, *(NOT_FOUND,) * 4)
 
 # key (URL name, or route where the pattern has none) → expected outcome per role in ROLES.
 ACCESS = {
     # Public pages and machine endpoints.
-    "/": (REDIRECT,) * 5,
+    "/": (REDIRECT,) * 6,
     "healthz": EVERYONE,
-    "favicon.ico": (REDIRECT,) * 5,  # to the static icon
-    "set_language": (REDIRECT,) * 5,
-    "login": (OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # logged in: sent on
+    "favicon.ico": (REDIRECT,) * 6,  # to the static icon
+    "set_language": (REDIRECT,) * 6,
+    "login": (OK, *(REDIRECT,) * 5),  # logged in: sent on
     # Two-factor steps: only during a pending login, or with OTP_REQUIRED (off in tests).
-    "otp_verify": (REDIRECT,) * 5,
-    "otp_setup": (REDIRECT,) * 5,
-    "logout": (NOT_ALLOWED,) * 5,
+    "otp_verify": (REDIRECT,) * 6,
+    "otp_setup": (REDIRECT,) * 6,
+    "logout": (NOT_ALLOWED,) * 6,
     "repatriation:ledger_list": EVERYONE,
     "repatriation:ledger_detail": EVERYONE,
     "repatriation:ledger_chart": EVERYONE,
@@ -79,31 +93,37 @@ ACCESS = {
     "repatriation:release_file": EVERYONE,
     # Staff pages (DESIGN §8).
     "repatriation:handover_list": STAFF_PAGE,
-    "repatriation:handover_new": STAFF_PAGE,
-    "repatriation:handover_import": STAFF_PAGE,
+    "repatriation:handover_new": WRITER_PAGE,
+    "repatriation:handover_import": WRITER_PAGE,
     "repatriation:handover_detail": STAFF_PAGE,
     "repatriation:handover_verify": STAFF_PAGE,
     # The clerk's own draft: its clerk and an admin change it, a verifier is told why not.
-    "repatriation:handover_edit": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "repatriation:handover_edit": (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    # A party's announced count, and unidentified remains sent back: forms on the detail page.
+    "repatriation:handover_claim": STAFF_POST,
+    "repatriation:remains_return": STAFF_POST,
     "repatriation:agreement_list": STAFF_PAGE,
     "repatriation:agreement_detail": STAFF_PAGE,
     "casualties:person_list": STAFF_PAGE,
-    "casualties:person_new": STAFF_PAGE,
+    "casualties:person_new": WRITER_PAGE,
     "casualties:person_lookup": STAFF_PAGE,
     "casualties:person_detail": STAFF_PAGE,
-    "casualties:person_edit": STAFF_PAGE,
-    "casualties:person_status": STAFF_PAGE,
-    "casualties:person_import": STAFF_PAGE,
-    "casualties:person_import_detail": STAFF_PAGE,
-    "casualties:person_import_status": STAFF_PAGE,
-    "casualties:person_import_rejects": STAFF_PAGE,
-    "casualties:duplicate_list": STAFF_PAGE,
-    "casualties:person_merge": STAFF_PAGE,
-    "casualties:alias_add": STAFF_POST,
-    "casualties:alias_remove": STAFF_POST,
+    "casualties:person_edit": WRITER_PAGE,
+    "casualties:person_status": WRITER_PAGE,
+    "casualties:person_import": WRITER_PAGE,
+    "casualties:person_import_detail": WRITER_PAGE,
+    "casualties:person_import_status": WRITER_PAGE,
+    "casualties:person_import_rejects": WRITER_PAGE,
+    "casualties:person_import_columns": WRITER_PAGE,
+    # "Import now" on a checked file: a form's target, for whoever adds persons.
+    "casualties:person_import_run": WRITER_POST,
+    "casualties:duplicate_list": WRITER_PAGE,
+    "casualties:person_merge": WRITER_PAGE,
+    "casualties:alias_add": WRITER_POST,
+    "casualties:alias_remove": WRITER_POST,
     "casualties:statement_list": STAFF_PAGE,
-    "casualties:statement_new": STAFF_PAGE,
-    "casualties:statement_edit": STAFF_PAGE,
+    "casualties:statement_new": WRITER_PAGE,
+    "casualties:statement_edit": WRITER_PAGE,
     # The API (DESIGN §6): every read is public; verify is POST only.
     "schema": EVERYONE,
     "api-docs": EVERYONE,
@@ -124,50 +144,102 @@ ACCESS = {
     "api:agreement-detail": EVERYONE,
     "api:handover-list": EVERYONE,
     "api:handover-detail": EVERYONE,
-    "api:handover-verify": (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    "api:handover-verify": (
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        FORBIDDEN,
+        NOT_ALLOWED,
+        FORBIDDEN,
+        NOT_ALLOWED,
+    ),
+    # Staff who enter handovers record claims and returns (POST only); forensic staff do not.
+    "api:handover-claims": (
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        *(NOT_ALLOWED,) * 2,
+        FORBIDDEN,
+        NOT_ALLOWED,
+    ),
+    "api:handover-remains-return": (
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        *(NOT_ALLOWED,) * 2,
+        FORBIDDEN,
+        NOT_ALLOWED,
+    ),
     "api:ledger-list": EVERYONE,
     "api:ledger-detail": EVERYONE,
     "api:ledger-timeline": EVERYONE,
     "api:changes": EVERYONE,
+    # The forensic records (DESIGN §6, §9): never public, never for the other staff.
+    "api:postmortem-list": FORENSIC_API,
+    "api:postmortem-detail": FORENSIC_API,
+    "api:antemortem-list": FORENSIC_API,
+    "api:antemortem-detail": FORENSIC_API,
+    "api:sample-list": FORENSIC_API,
+    "api:sample-detail": FORENSIC_API,
+    "api:dnamatchreport-list": FORENSIC_API,
+    "api:dnamatchreport-detail": FORENSIC_API,
+    "api:proposal-list": FORENSIC_API,
+    "api:proposal-detail": FORENSIC_API,
+    "api:proposal-confirm": FORENSIC_API_POST,
+    "api:proposal-reject": FORENSIC_API_POST,
+    "api:identification-candidates": FORENSIC_API,
+    # The identification pages.
+    "identification:board": FORENSIC_PAGE,
+    "identification:remains": FORENSIC_PAGE,
+    "identification:proposal": FORENSIC_PAGE,
+    "identification:references": FORENSIC_PAGE,
     # Revoking tokens: POST only, and only a token authenticates (a login session does not).
-    "api:auth-logout": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
-    "api:auth-logoutall": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 3),
+    "api:auth-logout": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 4),
+    "api:auth-logoutall": (UNAUTHENTICATED, NOT_ALLOWED, *(UNAUTHENTICATED,) * 4),
     # The admin's own pages.
     "admin:index": ADMIN_PAGE,
-    "admin:login": (OK, OK, REDIRECT, REDIRECT, REDIRECT),  # staff: straight to the index
-    "admin:logout": (REDIRECT, REDIRECT, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    "admin:login": (OK, OK, *(REDIRECT,) * 4),  # staff: straight to the index
+    "admin:logout": (REDIRECT, REDIRECT, *(NOT_ALLOWED,) * 4),
     "admin:password_change": ADMIN_PAGE,
     "admin:password_change_done": ADMIN_PAGE,
-    "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),  # no field
+    "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, *(FORBIDDEN,) * 4),  # no field
     "admin:jsi18n": ADMIN_PAGE,
     "admin:view_on_site": ADMIN_NOT_FOUND,  # persons have no public page
     "admin:app_list": ADMIN_PAGE,
     "admin/(?P<url>.*)$": ADMIN_NOT_FOUND,
 }
 
-# The Django admin, per registered model: what clerks and verifiers (first) and admins (second)
-# may do there with the object the test opens — v: view (or change), a: add, c: change,
-# d: delete. The handover and remains opened are verified ones: only an admin deletes those.
+# The Django admin, per registered model: what clerks and verifiers (first), forensic
+# coordinators (second) and admins (third) may do there with the object the test opens —
+# v: view (or change), a: add, c: change, d: delete. The handover and remains opened are
+# verified ones: nobody deletes those (an admin corrects them with a reason). Forensic
+# coordinators read what every staff member reads, and alone with the admins keep the
+# forensic records; who read an AM record is for the admins to see.
 ADMIN_MODELS = {
-    "auth.group": ("", "vacd"),
-    "auth.user": ("", "vacd"),
-    "knox.authtoken": ("", "vd"),  # the list only: no page per token (its URL is the digest)
-    "otp_totp.totpdevice": ("", "vacd"),
-    "axes.accessattempt": ("", "vd"),
-    "axes.accesslog": ("", "vd"),
-    "axes.accessfailurelog": ("", "vd"),
-    "pghistory.events": ("", "v"),
-    "procrastinate.procrastinatejob": ("", "v"),
-    "casualties.conflict": ("v", "vacd"),
-    "casualties.party": ("v", "vacd"),
-    "casualties.source": ("v", "vacd"),
-    "casualties.statement": ("vac", "vacd"),
-    "casualties.figure": ("vac", "vacd"),
-    "casualties.person": ("vac", "vacd"),
-    "casualties.statuschange": ("v", "v"),
-    "repatriation.agreement": ("vac", "vacd"),
-    "repatriation.handover": ("vac", "vacd"),
-    "repatriation.remains": ("v", "vd"),
+    "auth.group": ("", "", "vacd"),
+    "auth.user": ("", "", "vacd"),
+    "knox.authtoken": ("", "", "vd"),  # the list only: no page per token (its URL is the digest)
+    "otp_totp.totpdevice": ("", "", "vacd"),
+    "axes.accessattempt": ("", "", "vd"),
+    "axes.accesslog": ("", "", "vd"),
+    "axes.accessfailurelog": ("", "", "vd"),
+    "pghistory.events": ("", "", "v"),
+    "procrastinate.procrastinatejob": ("", "", "v"),
+    "casualties.conflict": ("v", "v", "vacd"),
+    "casualties.party": ("v", "v", "vacd"),
+    "casualties.source": ("v", "v", "vacd"),
+    "casualties.statement": ("vac", "v", "vacd"),
+    "casualties.figure": ("vac", "v", "vacd"),
+    "casualties.person": ("vac", "v", "vacd"),
+    "casualties.statuschange": ("v", "v", "v"),
+    "repatriation.agreement": ("vac", "v", "vacd"),
+    "repatriation.handover": ("vac", "v", "vac"),
+    "repatriation.remains": ("v", "v", "v"),
+    "identification.postmortem": ("", "vac", "vacd"),
+    "identification.antemortem": ("", "vac", "vacd"),
+    "identification.sample": ("", "vac", "vacd"),
+    "identification.dnamatchreport": ("", "vac", "vacd"),
+    "identification.aftercare": ("", "vac", "vacd"),
+    # Made and decided on the board (pages or API), not here.
+    "identification.proposal": ("", "v", "vd"),
+    "identification.amaccess": ("", "", "v"),  # append-only: nobody changes or deletes a read
 }
 
 # Each admin page of a model (its route after admin/<app>/<model>/) and what opens it;
@@ -215,13 +287,13 @@ def expected_access(route, key):
     model = admin_model(route)
     if model is None or model._meta.label_lower not in ADMIN_MODELS:
         return None
-    staff, superuser = ADMIN_MODELS[model._meta.label_lower]
+    staff, forensic, superuser = ADMIN_MODELS[model._meta.label_lower]
     needs = ADMIN_MODEL_PAGES[ADMIN_MODEL_ROUTE.match(route)["rest"]]
 
     def page(allowed):
         return REDIRECT if needs is None else (OK if needs in allowed else FORBIDDEN)
 
-    return (ADMIN_LOGIN, ADMIN_LOGIN, page(staff), page(staff), page(superuser))
+    return (ADMIN_LOGIN, ADMIN_LOGIN, page(staff), page(staff), page(forensic), page(superuser))
 
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^()]*\)")
@@ -286,8 +358,9 @@ def access_data(db, settings, tmp_path):
         verified_at=timezone.now(),
         date=datetime.date(2022, 9, 17),
     )
-    RemainsFactory(handover=verified)
+    remains = RemainsFactory(handover=verified)
     draft = HandoverFactory(**sides)
+    proposal = forensic_records(users["forensic"], verified, person)
     login_records()
     AuthToken.objects.create(users["journalist"])
     TOTPDevice.objects.create(user=users["admin"], name="phone")
@@ -305,16 +378,52 @@ def access_data(db, settings, tmp_path):
         rejects_csv="line,full_name,error\n3,,full_name: required\n",
     )
     procrastinate_app.configure_task("casualties.person_import").defer(job_id=upload.pk)
+    # An upload whose header is not all ours waits for its columns to be mapped.
+    mapping = PersonImport.objects.create(
+        created_by=users["clerk"],
+        conflict=conflict,
+        party=arm,
+        file_name="theirs.csv",
+        state=PersonImport.State.MAPPING,
+        column_map=[["Name", "full_name"], ["Notes", ""]],
+    )
     release_publish()
     objects = {"person": person, "statement": statement, "agreement": agreement}
     objects |= {"verified": verified, "draft": draft, "alias": alias, "upload": upload}
+    objects |= {"mapping": mapping, "remains": remains, "proposal": proposal}
     return {"users": users, "values": url_values(**objects)}
 
 
-def url_values(person, statement, agreement, verified, draft, alias, upload):
+def forensic_records(forensic, handover, person):
+    """One record of each identification kind, on other remains of ``handover`` (the first
+    ones stay unidentified, as remains that can be returned); the pending proposal."""
+    body = RemainsFactory(handover=handover)
+    PostMortemFactory(remains=body)
+    AnteMortemFactory(person=person)
+    SampleFactory(remains=body)
+    DnaMatchReportFactory(remains=body, person=person)
+    AftercareFactory(remains=body)
+    am_access_record(user=forensic, person_ids=[person.pk], path="/identification/")
+    return proposal_create(remains=body, person=person, evidence=["dental"], user=forensic)
+
+
+def url_values(
+    person, statement, agreement, verified, draft, alias, upload, mapping, remains, proposal
+):
     """Parameter values per URL key; an admin model's pages open its first object."""
     ledger = {"conflict_slug": "sept-2022", "party_code": "ARM"}
-    return {
+    identification = {
+        "identification:remains": {"pk": proposal.remains_id},
+        "identification:proposal": {"pk": proposal.pk},
+        "api:identification-candidates": {"remains_pk": proposal.remains_id},
+        "api:proposal-detail": {"pk": proposal.pk},
+        "api:proposal-confirm": {"pk": proposal.pk},
+        "api:proposal-reject": {"pk": proposal.pk},
+    }
+    for key in ("postmortem", "antemortem", "sample", "dnamatchreport"):
+        model = admin_model(f"admin/identification/{key}/")
+        identification[f"api:{key}-detail"] = {"pk": first_pk(model)}
+    return identification | {
         "repatriation:ledger_detail": ledger,
         "repatriation:ledger_chart": ledger,
         "repatriation:ledger_handover": {**ledger, "pk": verified.pk},
@@ -333,6 +442,8 @@ def url_values(person, statement, agreement, verified, draft, alias, upload):
         "casualties:person_import_detail": {"pk": upload.pk},
         "casualties:person_import_status": {"pk": upload.pk},
         "casualties:person_import_rejects": {"pk": upload.pk},
+        "casualties:person_import_columns": {"pk": mapping.pk},
+        "casualties:person_import_run": {"pk": upload.pk},
         "casualties:alias_add": {"pk": person.pk},
         "casualties:alias_remove": {"pk": person.pk, "alias_pk": alias.pk},
         "api:conflict-detail": {"slug": "sept-2022"},
@@ -345,6 +456,10 @@ def url_values(person, statement, agreement, verified, draft, alias, upload):
         "api:agreement-detail": {"pk": agreement.pk},
         "api:handover-detail": {"pk": verified.pk},
         "api:handover-verify": {"pk": draft.pk},
+        "api:handover-claims": {"pk": verified.pk},
+        "api:handover-remains-return": {"pk": verified.pk, "rid": remains.pk},
+        "repatriation:handover_claim": {"pk": verified.pk},
+        "repatriation:remains_return": {"pk": verified.pk, "rid": remains.pk},
         "admin:app_list": {"app_label": "casualties"},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(Person).pk,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from casualties.models import Conflict
+from casualties.models import Conflict, Party
 from repatriation.models import Handover
 from tests.browser.axe import blocking_violations, install_axe
 from tests.browser.test_handover_flow import log_in
@@ -24,8 +24,9 @@ def fill_header(page, conflict, *, count: int, day: str) -> None:
     page.locator("#id_date").press_sequentially(day)
     page.keyboard.press("Tab")
     page.locator("#id_location").fill("Checkpoint near Jermuk")
-    page.locator("#id_from_party").select_option(label="Azerbaijan (AZE)")
-    page.locator("#id_to_party").select_option(label="Armenia (ARM)")
+    # By value: the parties' labels are in the page's language.
+    page.locator("#id_from_party").select_option(str(Party.objects.get(code="AZE").pk))
+    page.locator("#id_to_party").select_option(str(Party.objects.get(code="ARM").pk))
     page.locator("#id_reported_count").fill(str(count))
     page.locator("#id_citation").fill("Ministry of Defence briefing")
 

@@ -139,7 +139,7 @@ def test_csv_lists_stream_every_row_with_a_header(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "id,code,name,kind,updated_at"
+    assert lines[0] == "id,code,name,name_hy,name_ru,kind,updated_at"
 
 
 def test_the_openapi_schema_validates_without_warnings(capsys):

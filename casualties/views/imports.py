@@ -150,7 +150,7 @@ def person_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_importer
 @require_http_methods(["POST"])
 def person_import_run(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Import now" on a clean check: the same file, options and mapping, for real."""
+    """The "Import now" of a clean check: the same file, options and mapping, for real."""
     job = import_checked(job_id=_job(pk).pk, user=request.user)
     if job is None:
         messages.error(request, NOTHING_TO_IMPORT)

@@ -44,6 +44,22 @@
 
   addButton.hidden = false;
   rows().forEach(enhance);
+
+  // "Fill down": the first date typed in the "identified on" column goes into every row below
+  // that has none (a batch identified on one day is typed once).
+  const fillDown = document.getElementById("fill-down-date");
+  fillDown.hidden = false;
+  fillDown.addEventListener("click", () => {
+    const dates = rows().map((row) => row.querySelector("input[name$='-identified_on']"));
+    const first = dates.find((input) => input && input.value.trim());
+    if (!first) return;
+    dates.slice(dates.indexOf(first) + 1).forEach((input) => {
+      if (input && !input.value.trim()) {
+        input.value = first.value.trim();
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
+  });
   addButton.addEventListener("click", () => addRow().querySelector("input, select").focus());
 
   table.addEventListener("click", (event) => {

@@ -109,10 +109,13 @@ def test_a_30_row_batch_entered_by_keyboard(page, live_server, demo):
     expect(page.locator(".remains-totals")).to_contain_text("Unidentified: 30")
     found = blocking_violations(page)
     assert not found, "\n".join(found)
-    # On paper, the record carries blanks for the two signatures.
+    # On paper, the record carries blanks for the two signatures, on one A4 sheet.
     page.emulate_media(media="print")
     expect(page.locator(".signatures")).to_be_visible()
     expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".change-history")).to_be_hidden()
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
 
 
 def test_a_failed_save_focuses_the_error_summary_and_links_each_field(page, live_server, demo):
@@ -160,3 +163,20 @@ def test_iso_dates_typed_in_each_language(page, live_server, demo, language):
     handover = Handover.objects.latest("id")
     assert handover.date == datetime.date(2022, 9, 25)
     assert handover.remains.get().identified_on == datetime.date(2022, 9, 26)
+
+
+def test_fill_down_puts_the_first_date_in_every_empty_row_below(page, live_server, demo):
+    base = live_server.url
+    log_in(page, base, "clerk")
+    page.goto(f"{base}/handovers/new/")
+    fill_header(page, Conflict.objects.get(slug="sept-2022"), count=4, day="2022-10-01")
+    page.get_by_role("button", name="Make rows from the count").click()
+    expect(page.locator("#remains-table tbody")).to_have_count(4)
+    page.locator("#id_remains-1-identified_on").fill("2022-10-03")
+    page.locator("#id_remains-3-identified_on").fill("2022-10-09")
+
+    page.get_by_role("button", name="Fill the first date down the empty rows").click()
+
+    values = [page.locator(f"#id_remains-{n}-identified_on").input_value() for n in range(4)]
+    # Above the first date nothing changes, and a date already typed is kept.
+    assert values == ["", "2022-10-03", "2022-10-03", "2022-10-09"]

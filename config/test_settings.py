@@ -50,3 +50,16 @@ DATABASES["replica"] = {  # noqa: F405
 # Transactional tests empty every table with TRUNCATE after each test; the audit trail's guards
 # let a table's owner do that only when the session asks for it (core/audit_trail.py).
 AUDIT_TRUNCATE_ALLOWED = True
+
+# The tests that are about rate limits set their own (tests/core/api/test_api_foundation.py,
+# test_throttle_identity.py). The others must never meet one: the counts live in a table that
+# outlasts a test, so on a fast machine a minute's worth of anonymous test requests would get
+# 429s in whichever test came next.
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/minute",
+        "journalist": "100000/minute",
+        "staff": "100000/minute",
+    },
+}

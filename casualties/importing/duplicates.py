@@ -14,16 +14,28 @@ from casualties.models import Person
 
 MAX_REPORTED = 1_000
 
-# ``p.id <= %(before)s``: the persons the import itself has just written are not "existing".
+# ``id <= %(before)s``: the persons the import itself has just written are not "existing". The
+# persons on record are first reduced to one (the oldest) per name key and date of birth: common
+# names without a birth date would otherwise pair every such row of the file with every such
+# person on record, a product that grows with the square of the list (bench/README.md).
 LOOK_ALIKES = f"""
-SELECT DISTINCT ON (file.line) file.line, p.id, p.full_name
-FROM unnest(%(lines)s::int[], %(keys)s::text[], %(births)s::date[]) AS file(line, key, birth)
-JOIN {Person._meta.db_table} p
-    ON p.search_key = file.key AND p.date_of_birth IS NOT DISTINCT FROM file.birth
-WHERE p.conflict_id = %(conflict)s AND p.party_id = %(party)s AND p.id <= %(before)s
-    AND file.key <> ''
-ORDER BY file.line, p.id
-LIMIT {MAX_REPORTED}
+WITH earlier AS (
+    SELECT search_key, coalesce(date_of_birth, 'infinity'::date) AS birth, min(id) AS id
+    FROM {Person._meta.db_table}
+    WHERE conflict_id = %(conflict)s AND party_id = %(party)s AND id <= %(before)s
+    GROUP BY 1, 2
+), found AS (
+    SELECT file.line, earlier.id
+    FROM unnest(%(lines)s::int[], %(keys)s::text[], %(births)s::date[]) AS file(line, key, birth)
+    JOIN earlier
+        ON earlier.search_key = file.key AND earlier.birth = coalesce(file.birth, 'infinity'::date)
+    WHERE file.key <> ''
+    ORDER BY file.line
+    LIMIT {MAX_REPORTED}
+)
+SELECT found.line, p.id, p.full_name
+FROM found JOIN {Person._meta.db_table} p ON p.id = found.id
+ORDER BY found.line
 """
 
 

@@ -11,11 +11,12 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.audit_trail import event_models
 
 # Bookkeeping every row carries; a change of only these is no change a reader cares about.
 QUIET_FIELDS = {"id", "created_at", "updated_at", "search_key"}
@@ -59,8 +60,8 @@ class Entry:
 
 def event_model(model: type[models.Model]) -> type[models.Model]:
     """The event table (pghistory) recording every insert, update and delete of ``model``."""
-    for candidate in apps.get_models():
-        if getattr(candidate, "pgh_tracked_model", None) is model:
+    for candidate in event_models():
+        if candidate.pgh_tracked_model is model:
             return candidate
     raise LookupError(f"{model._meta.label} is not tracked")
 

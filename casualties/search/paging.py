@@ -3,7 +3,7 @@
 from django.db.models import Count, QuerySet, Window
 
 from casualties.search.names import RANK_VARIES
-from core.api.pagination import EstimatingPaginator, PageNumberPagination
+from core.api.pagination import EstimatingPaginator, PageNumberPagination, row_id
 
 
 def _ranked_search(object_list) -> bool:
@@ -41,7 +41,8 @@ class SearchPaginator(EstimatingPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = [pk for pk, _ in rows][: top - bottom]
-        found = self.object_list.in_bulk(ids)
+        # Models, or dicts for a list read through values() (core/api/viewsets.py).
+        found = {row_id(row): row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -124,6 +124,11 @@ def decode_cursor(value: str) -> int | None:
     return after
 
 
+def row_id(row) -> int:
+    """A row's id: a list read through values() (core/api/viewsets.py) pages dicts."""
+    return row["id"] if isinstance(row, dict) else row.pk
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """Numbered pages with a count (estimated above a limit), or a cursor walk (module doc)."""
 
@@ -149,7 +154,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if after is not None:
             rows = rows.filter(pk__gt=after)
         rows = list(rows[: size + 1])
-        self.next_after = rows[size - 1].pk if len(rows) > size else None
+        self.next_after = row_id(rows[size - 1]) if len(rows) > size else None
         return rows[:size]
 
     def get_paginated_response(self, data):

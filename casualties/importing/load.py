@@ -1,11 +1,12 @@
-"""Writing checked person rows: COPY into a staging table, then one set-based statement,
-chunk by chunk, while the caller goes on checking the rows that follow.
+"""Writing checked person rows: COPY straight into the tables, chunk by chunk, while the caller
+goes on checking the rows that follow.
 
-Each chunk is COPYed in one stream; one ``WITH … INSERT`` statement then creates its persons,
-their first status changes, and the audit events of both. A ``RowLoader`` sends the chunks
-from a worker thread on the caller's own connection, so one transaction holds them all: the
-caller's Python checks the next rows on one core while PostgreSQL inserts on the other, and a
-rollback (a bad row found later, an error) still undoes every chunk.
+Each chunk draws its persons' ids, then is COPYed into the persons table and, with those ids,
+into the status changes (COPY stores rows in batches, where INSERT … SELECT stores them one at
+a time). A ``RowLoader`` sends the chunks from a worker thread on the caller's own connection,
+so one transaction holds them all: the caller's Python checks the next rows on one core while
+PostgreSQL inserts on the other, and a rollback (a bad row found later, an error) still undoes
+every chunk.
 
 Per-row trigger calls cost more than the inserts they guard, so the tables written record
 their inserts' audit events with one statement-level trigger each (``audited(set_wise_inserts=

@@ -1,12 +1,11 @@
-"""Writing checked person rows: COPY straight into the tables, chunk by chunk, while the caller
-goes on checking the rows that follow.
+"""Writing checked person rows: COPY into a staging table, then one set-based statement,
+chunk by chunk, while the caller goes on checking the rows that follow.
 
-Each chunk draws its persons' ids, then is COPYed into the persons table and, with those ids,
-into the status changes (COPY stores rows in batches, where INSERT … SELECT stores them one at
-a time). A ``RowLoader`` sends the chunks from a worker thread on the caller's own connection,
-so one transaction holds them all: the caller's Python checks the next rows on one core while
-PostgreSQL inserts on the other, and a rollback (a bad row found later, an error) still undoes
-every chunk.
+Each chunk is COPYed in one stream; one ``WITH … INSERT`` statement then creates its persons,
+their first status changes, and the audit events of both. A ``RowLoader`` sends the chunks
+from a worker thread on the caller's own connection, so one transaction holds them all: the
+caller's Python checks the next rows on one core while PostgreSQL inserts on the other, and a
+rollback (a bad row found later, an error) still undoes every chunk.
 
 Per-row trigger calls cost more than the inserts they guard, so the tables written record
 their inserts' audit events with one statement-level trigger each (``audited(set_wise_inserts=
@@ -20,7 +19,6 @@ condition keeps them from even being queued. Nothing is switched off: no
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from operator import itemgetter
 
 from django.db import connection
 
@@ -28,27 +26,49 @@ from casualties.importing.person_rows import COLUMNS
 from core.audit_trail import start_bulk_inserts, stop_bulk_inserts
 from core.db.bulk import prepare_bulk_writes
 
-# A person's columns: its id (drawn per chunk), those all of the import's persons share, and
-# those of its checked row.
-PERSON_SHARED = ("created_at", "updated_at", "conflict_id", "party_id")
-PERSON_FROM_ROW = ("external_id", "full_name", "name_latin", "name_public", "is_civilian",
-    "rank", "unit", "home_region", "status", "status_date", "date_of_birth", "service_number",
-    "next_of_kin", "contact", "dna_reference", "notes", "search_key")  # fmt: skip
-PERSON_COLUMNS = ", ".join(("id", *PERSON_SHARED, *PERSON_FROM_ROW))
-person_cells = itemgetter(*(COLUMNS.index(name) for name in PERSON_FROM_ROW))
-# Its first status change, likewise.
-CHANGE_SHARED = ("source_note", "is_correction", "reason", "recorded_by_id", "recorded_at")
-CHANGE_FROM_ROW = ("status", "status_date", "basis")
-CHANGE_COLUMNS = ", ".join(("person_id", *CHANGE_SHARED, "status", "effective_date", "basis"))
-change_cells = itemgetter(*(COLUMNS.index(name) for name in CHANGE_FROM_ROW))
+STAGING = "person_import_staging"
+CREATE_STAGING = f"""
+CREATE TEMP TABLE {STAGING} (
+    full_name text, name_latin text, rank text, unit text, home_region text,
+    service_number text, next_of_kin text, contact text, dna_reference text, notes text,
+    name_public boolean, is_civilian boolean, status text, status_date date,
+    date_of_birth date, external_id text, basis text, aliases text, search_key text,
+    line integer,
+    -- Each person's id, drawn as the row is copied: the status change reads its basis by it.
+    id bigint DEFAULT nextval(pg_get_serial_sequence('casualties_person', 'id'))
+) ON COMMIT DROP
+"""
+PERSON_COLUMNS = """id, external_id, created_at, updated_at, conflict_id, party_id, full_name,
+    name_latin, name_public, is_civilian, rank, unit, home_region, status, status_date,
+    date_of_birth, service_number, next_of_kin, contact, dna_reference, notes, search_key"""
+CHANGE_COLUMNS = """person_id, status, effective_date, source_note, is_correction, reason,
+    recorded_by_id, recorded_at, basis"""
 CHUNK = 10_000
 SEARCH_KEY = COLUMNS.index("search_key")
-# The chunk's ids, drawn before its rows are copied, so the status changes can name them.
-DRAW_IDS = (
-    "SELECT nextval(pg_get_serial_sequence('casualties_person', 'id')) FROM generate_series(1, %s)"
+
+
+def _insert_statement() -> str:
+    return f"""
+WITH inserted AS (
+    INSERT INTO casualties_person ({PERSON_COLUMNS})
+    SELECT id, external_id, now(), now(), %(conflict)s, %(party)s, full_name, name_latin,
+        name_public, is_civilian, rank, unit, home_region, status, status_date, date_of_birth,
+        service_number, next_of_kin, contact, dna_reference, notes, search_key
+    FROM {STAGING}
+    ORDER BY line
+    RETURNING id
+), changes AS (
+    INSERT INTO casualties_statuschange ({CHANGE_COLUMNS})
+    SELECT staged.id, staged.status, staged.status_date, %(note)s, false, '', %(user)s, now(),
+        staged.basis
+    FROM inserted JOIN {STAGING} AS staged ON staged.id = inserted.id
+    RETURNING id
+), name_words AS (
+    INSERT INTO casualties_nameword (word) SELECT unnest(%(words)s::text[])
+    ON CONFLICT (word) DO NOTHING
 )
-ADD_WORDS = """INSERT INTO casualties_nameword (word) SELECT unnest(%s::text[])
-    ON CONFLICT (word) DO NOTHING"""
+SELECT count(*) FROM inserted
+"""
 
 
 class RowLoader:
@@ -60,15 +80,17 @@ class RowLoader:
         self.conflict_id = conflict_id
         prepare_bulk_writes()
         with connection.cursor() as cursor:
+            cursor.execute(CREATE_STAGING)
             start_bulk_inserts(cursor)
-            # Every row's timestamps: the transaction's, as now() would give them.
-            cursor.execute("SELECT now()")
-            now = cursor.fetchone()[0]
-        # The columns every person and first status change of this import share.
-        self.person = (now, now, conflict_id, party_id)
-        self.change = (note, False, "", user_id, now)
-        # The worker uses the very same database session, so it sees the settings above and
-        # everything the transaction has written so far.
+        self.params = {
+            "conflict": conflict_id,
+            "party": party_id,
+            "user": user_id,
+            "note": note,
+        }
+        self.statement = _insert_statement()
+        # The worker uses the very same database session, so it sees the staging table, the
+        # settings above and everything the transaction has written so far.
         self.session = connection.connection
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="person-import")
         self.chunks: list[Future] = []
@@ -91,19 +113,14 @@ class RowLoader:
         return sorted(new)
 
     def _write(self, rows: list[tuple], words: list[str]) -> int:
-        """COPY the chunk's persons and their first status changes straight into their tables:
-        COPY stores rows in batches where an INSERT … SELECT stores them one at a time, and the
-        statement-level audit triggers see each COPY as one statement."""
         with self.session.cursor() as cursor:
-            ids = [row[0] for row in cursor.execute(DRAW_IDS, [len(rows)]).fetchall()]
-            with cursor.copy(f"COPY casualties_person ({PERSON_COLUMNS}) FROM STDIN") as copy:
-                for person_id, row in zip(ids, rows, strict=True):
-                    copy.write_row((person_id, *self.person, *person_cells(row)))
-            with cursor.copy(f"COPY casualties_statuschange ({CHANGE_COLUMNS}) FROM STDIN") as copy:
-                for person_id, row in zip(ids, rows, strict=True):
-                    copy.write_row((person_id, *self.change, *change_cells(row)))
-            cursor.execute(ADD_WORDS, [words])
-        return len(rows)
+            with cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(self.statement, {**self.params, "words": words})
+            created = cursor.fetchone()[0]
+            cursor.execute(f"TRUNCATE {STAGING}")
+        return created
 
     def finish(self, progress: Callable[[int], None] | None = None) -> int:
         """Wait for every chunk, then end the import's settings; returns the persons created."""
@@ -117,6 +134,8 @@ class RowLoader:
             self.worker.shutdown(wait=True, cancel_futures=True)
         with connection.cursor() as cursor:
             stop_bulk_inserts(cursor)
+            # Dropped at once rather than at commit, so a second import in one transaction works.
+            cursor.execute(f"DROP TABLE {STAGING}")
         return created
 
     def abandon(self) -> None:

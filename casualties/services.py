@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus, StatusBasis
+from casualties.importing import revisions
 from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
 from casualties.plausible import check_dates, check_statement_dates, date_problem, earliest
 from casualties.search.transliteration import search_key, to_latin
@@ -222,7 +223,8 @@ def statement_create(*, figures: Iterable[dict], **fields) -> Statement:
 def statement_update(
     *, statement: Statement, data: dict, figures: Iterable[dict] | None = None
 ) -> Statement:
-    """Change a statement's fields; a ``figures`` list, when given, replaces all its figures.
+    """Change a statement's fields; a ``figures`` list, when given, becomes its figures: a
+    changed one as a new revision (``importing.revisions.figures_restate``).
 
     Any invalid field or figure saves nothing.
     """
@@ -241,9 +243,10 @@ def statement_update(
     locked.full_clean()
     locked.save()
     if figures is not None:
-        # Old figures go first, so a new list may restate the same (party, category).
-        locked.figures.all().delete()
-        _save_figures(locked, figures)
+        figures = list(figures)
+        check_figure_count(figures)
+        # A changed value is a revision, the old row kept: the import's rule, in one place.
+        revisions.figures_restate(statement=locked, figures=figures)
     return locked
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casualties.views import aliases, imports, merge, persons, statements
+from casualties.views import aliases, imports, merge, persons, reference, statements, status_imports
 
 app_name = "casualties"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("persons/new/", persons.person_new, name="person_new"),
     path("persons/lookup/", persons.person_lookup, name="person_lookup"),
     path("persons/import/", imports.person_import_new, name="person_import"),
+    path(
+        "persons/import/status-events/",
+        status_imports.status_events_import_page,
+        name="status_events_import",
+    ),
+    path(
+        "persons/import/status-events/run/",
+        status_imports.status_events_import_run,
+        name="status_events_import_run",
+    ),
     path("persons/import/<int:pk>/", imports.person_import_detail, name="person_import_detail"),
     path("persons/import/<int:pk>/run/", imports.person_import_run, name="person_import_run"),
     path(
@@ -43,4 +53,10 @@ urlpatterns += [
     path("statements/", statements.statement_list, name="statement_list"),
     path("statements/new/", statements.statement_new, name="statement_new"),
     path("statements/<int:pk>/edit/", statements.statement_edit, name="statement_edit"),
+]
+
+urlpatterns += [
+    path("reference/", reference.reference_list, name="reference_list"),
+    path("reference/<slug:kind>/new/", reference.reference_new, name="reference_new"),
+    path("reference/<slug:kind>/<int:pk>/", reference.reference_edit, name="reference_edit"),
 ]

@@ -27,3 +27,10 @@ def is_forensic(user) -> bool:
     if not user or not user.is_authenticated:
         return False
     return user.is_superuser or (is_staff(user) and FORENSIC in user._ledger_groups)
+
+
+def is_coordinator(user) -> bool:
+    """Coordinators and admins: they also set up conflicts, parties and sources (DESIGN §5)."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or (is_staff(user) and COORDINATOR in user._ledger_groups)

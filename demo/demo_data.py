@@ -7,7 +7,7 @@ record here is invented, and says so in its restricted ``notes`` and in its ``un
 import datetime
 from typing import NamedTuple
 
-from accounts.roles import CLERK, FORENSIC, JOURNALIST, VERIFIER
+from accounts.roles import CLERK, COORDINATOR, FORENSIC, JOURNALIST, VERIFIER
 from casualties.choices import FigureCategory, PartyKind, PersonStatus, Qualifier, SourceKind
 
 D = datetime.date
@@ -146,6 +146,7 @@ DEMO_USERS = (
     ("clerk", "demo-clerk-2022", CLERK, True, False, "clerk (staff)"),
     ("verifier", "demo-verifier-2022", VERIFIER, True, False, "verifier (staff)"),
     ("journalist", "demo-journalist-2022", JOURNALIST, False, False, "journalist (API only)"),
+    ("coordinator", "demo-coordinator-2022", COORDINATOR, True, False, "coordinator (staff)"),
     ("forensic", "demo-forensic-2022", FORENSIC, True, False, "forensic coordinator (staff)"),
     ("forensic2", "demo-forensic2-2022", FORENSIC, True, False, "second forensic coordinator"),
 )

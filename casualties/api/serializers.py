@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casualties.api.figures import FigureSerializer
 from casualties.models import (
     Conflict,
-    Figure,
     Party,
     Person,
     PersonMerge,
@@ -63,17 +63,10 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_hy", "name_ru", "party", "kind", "updated_at"]
 
 
-class FigureSerializer(serializers.ModelSerializer):
-    subject_party = NamedRelatedField(slug_field="code", queryset=Party.objects.all())
-
-    class Meta:
-        model = Figure
-        fields = ["subject_party", "category", "value", "civilians", "qualifier"]
-
-
 class StatementSerializer(serializers.ModelSerializer):
     """A statement with its figures, written together: any invalid figure saves nothing.
-    On PATCH a ``figures`` list replaces all the statement's figures."""
+    On PATCH a ``figures`` list becomes the statement's figures, a changed value as a new
+    revision (``statement_update``); each figure shows its earlier revisions."""
 
     conflict = NamedRelatedField(slug_field="slug", queryset=Conflict.objects.all())
     source = NamedRelatedField(slug_field="name", queryset=Source.objects.all())

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -8,9 +7,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from casualties import reference_services
 from casualties.api import serializers
 from casualties.api.permissions import RecordStatusChange
 from casualties.filtersets import (
@@ -30,28 +29,25 @@ from core.tiers import is_staff
 
 
 class ReferenceWrites:
-    """Conflicts, parties and sources, written by coordinators (DESIGN §5): checked by the
-    model's own rules, constraints and uniqueness included, before saving, so a bad value is
-    a 400 naming its field rather than a refused INSERT."""
+    """Conflicts, parties and sources, written by coordinators (DESIGN §5) through the
+    services the staff pages use too; a value they refuse is a 400 naming its field (the
+    API's exception handler reads their ValidationError). ``writes`` names the create and
+    update services and the update's keyword for the record."""
+
+    writes: tuple
 
     def perform_create(self, serializer):
-        self._save_checked(serializer, serializer.Meta.model(**serializer.validated_data))
+        create, _update, _name = self.writes
+        serializer.instance = create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        for name, value in serializer.validated_data.items():
-            setattr(serializer.instance, name, value)
-        self._save_checked(serializer, serializer.instance)
-
-    def _save_checked(self, serializer, instance):
-        try:
-            instance.full_clean()
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
-        instance.save()
-        serializer.instance = instance
+        _create, update, name = self.writes
+        data = dict(serializer.validated_data)
+        serializer.instance = update(**{name: serializer.instance, "data": data})
 
 
 class ConflictViewSet(ReferenceWrites, ResourceViewSet):
+    writes = (reference_services.conflict_create, reference_services.conflict_update, "conflict")
     queryset = Conflict.objects.all()
     lookup_field = "slug"
     public_serializer_class = staff_serializer_class = serializers.ConflictSerializer
@@ -62,6 +58,7 @@ class ConflictViewSet(ReferenceWrites, ResourceViewSet):
 
 
 class PartyViewSet(ReferenceWrites, ResourceViewSet):
+    writes = (reference_services.party_create, reference_services.party_update, "party")
     queryset = Party.objects.all()
     lookup_field = "code"
     public_serializer_class = staff_serializer_class = serializers.PartySerializer
@@ -72,6 +69,7 @@ class PartyViewSet(ReferenceWrites, ResourceViewSet):
 
 
 class SourceViewSet(ReferenceWrites, ResourceViewSet):
+    writes = (reference_services.source_create, reference_services.source_update, "source")
     queryset = Source.objects.select_related("party")
     public_serializer_class = staff_serializer_class = serializers.SourceSerializer
     filterset_class = SourceFilterSet

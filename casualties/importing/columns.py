@@ -9,6 +9,7 @@ mapping already filled in; the clerk corrects or confirms it. Unknown headers ar
 import csv
 import io
 
+from casualties.importing.common import delimiter_of
 from casualties.importing.person_rows import ALLOWED
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -43,7 +44,10 @@ def header_of(data: bytes) -> list[str]:
     """The first line's cells of an upload (UTF-8, a BOM allowed); [] if unreadable."""
     first = data[:65536].decode("utf-8-sig", errors="replace").splitlines()[:1]
     try:
-        return [cell.strip() for cell in next(csv.reader(io.StringIO(first[0])))] if first else []
+        if not first:
+            return []
+        cells = csv.reader(io.StringIO(first[0]), delimiter=delimiter_of(first[0]))
+        return [cell.strip() for cell in next(cells)]
     except (csv.Error, StopIteration):
         return []
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 MAX_ERRORS = 1_000
 NOT_UTF8 = _("The file is not UTF-8 text (save it as “CSV UTF-8”).")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+DELIMITERS = (",", ";", "\t")
 
 
 def place(line: int | None = None, index: int | None = None) -> str:
@@ -95,12 +96,28 @@ def decode(data: bytes | str) -> str:
     return data.decode("utf-8-sig")
 
 
+def delimiter_of(header: str) -> str:
+    """The delimiter a CSV file uses, judged by its header line: a comma, unless the line has
+    none outside quotes and has semicolons (European Excel writes those where the decimal sign
+    is a comma) or tabs, then the more frequent of them."""
+    counts, quoted = dict.fromkeys(DELIMITERS, 0), False
+    for char in header.partition("\n")[0]:
+        if char == '"':
+            quoted = not quoted
+        elif char in counts and not quoted:
+            counts[char] += 1
+    if counts[","] or not (counts[";"] or counts["\t"]):
+        return ","
+    return ";" if counts[";"] >= counts["\t"] else "\t"
+
+
 def csv_records(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]]]:
     """The header's cells (None for an empty file), and (physical line where the record
-    starts, cells) for each record after it that is not blank. The reader's own line count is
-    used, not a count of records, because a quoted cell may span lines. A broken record raises
+    starts, cells) for each record after it that is not blank; cells split by the header's
+    delimiter (``delimiter_of``). The reader's own line count is used, not a count of
+    records, because a quoted cell may span lines. A broken record raises
     ``UnreadableRow``, from the header at once, from a later record when it is reached."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text[:65536]))
     try:
         header = next(reader, None)
     except csv.Error as error:

@@ -82,6 +82,11 @@ class StatusEventsResult(ImportResult):
         counts["unchanged"] = self.unchanged
         return str(SUMMARY) % {name: f"{value:,}" for name, value in counts.items()}
 
+    def report(self) -> str:
+        """The line ``import_status_events`` prints, and the upload page shows."""
+        verb = "would be" if self.dry_run else "imported"
+        return f"{self.total:,} events read; {verb}: {self.summary()}"
+
 
 @dataclass
 class _Event:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.staff import staff_required
 from casualties.filtersets import StatementFilterSet
 from casualties.forms import FigureFormSet, StatementForm, conflict_list, party_list
+from casualties.importing.revisions import latest_with_earlier
 from casualties.models import Figure, Source, Statement
 from casualties.services import statement_create, statement_update
 from core.filters import choose_from_lists
@@ -21,6 +22,7 @@ from core.rows import place_errors
 
 PAGE_SIZE = 50
 FIGURES_PREFIX = "figures"
+FIGURE_FIELDS = ("category", "subject_party", "value", "civilians", "qualifier")
 SAVED = _("Statement saved with %(count)s figures.")
 
 
@@ -37,6 +39,8 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-as_of", "-issued_on", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for statement in page.object_list:
+        statement.latest_figures = latest_with_earlier(statement.figures.all())
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filterset": filterset, "page": page, "query": query.urlencode()}
@@ -81,11 +85,11 @@ def statement_new(request: HttpRequest) -> HttpResponse:
 @permission_required("casualties.change_statement", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a statement; the figures entered replace all its figures (``statement_update``)."""
+    """Change a statement; a changed figure is recorded as a revision (``statement_update``)."""
     statement = get_object_or_404(Statement, pk=pk)
-    initial = list(
-        statement.figures.values("category", "subject_party", "value", "civilians", "qualifier")
-    )
+    # The form edits each figure's latest revision; the earlier ones are shown, not edited.
+    latest = latest_with_earlier(statement.figures.select_related("subject_party"))
+    initial = [{name: getattr(f, name) for name in FIGURE_FIELDS} for f in latest]
     form = StatementForm(request.POST or None, instance=Statement.objects.get(pk=pk))
     figures = FigureFormSet(request.POST or None, prefix=FIGURES_PREFIX, initial=initial)
 
@@ -97,12 +101,15 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _save(form, figures, update)
         if saved is not None:
             return _saved(request, saved)
-    context = {"form": form, "figures": figures, "statement": statement}
+    revised = [figure for figure in latest if figure.earlier]
+    context = {"form": form, "figures": figures, "statement": statement, "revised": revised}
     return render(request, "statements/form.html", context)
 
 
 def _saved(request, statement) -> HttpResponse:
-    messages.success(request, SAVED % {"count": statement.figures.count()})
+    # Figures, not rows: a revised figure's earlier rows are not counted again.
+    count = statement.figures.values("subject_party", "category").distinct().count()
+    messages.success(request, SAVED % {"count": count})
     return redirect("casualties:statement_list")
 
 

@@ -101,3 +101,25 @@ def test_the_admin_pages_in_use_pass_axe(page, live_server, demo, width):
         found += _check(page, url)
 
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_coordinators_reference_pages_pass_axe_and_fit(page, live_server, demo, width):
+    page.set_viewport_size(WIDTHS[width])
+    install_axe(page)
+    log_in(page, live_server.url, "coordinator")
+    source = Statement.objects.first().source
+    base = f"{live_server.url}/reference"
+
+    found = []
+    for path in ("/", "/conflicts/new/", "/parties/new/", f"/sources/{source.pk}/"):
+        found += _check(page, base + path)
+        width_used = page.evaluate("() => document.documentElement.scrollWidth")
+        if width_used > WIDTHS[width]["width"]:
+            found.append(f"{path}: {width_used} px wide, wider than the screen")
+    # A form sent back with its errors: each beside its field.
+    page.goto(f"{base}/parties/new/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.locator(".errorlist, [aria-invalid='true']").count() > 0
+    found += [f"parties/new (errors): {line}" for line in blocking_violations(page)]
+    assert not found, "\n".join(found)

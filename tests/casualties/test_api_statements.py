@@ -103,6 +103,8 @@ def test_anyone_may_list_and_read_statements(api_for, statement, role):
             "value": 207,
             "civilians": 5,
             "qualifier": "exact",
+            "revision": 0,
+            "revisions": [],
         }
     ]
 
@@ -291,7 +293,7 @@ def test_patch_without_figures_keeps_them(clerk_api, statement):
     assert statement.figures.count() == 1
 
 
-def test_patch_with_figures_replaces_them(clerk_api, statement):
+def test_patch_with_figures_revises_a_changed_one_and_adds_a_new_one(clerk_api, statement):
     figures = [
         {"subject_party": "ARM", "category": "killed_or_missing", "value": 210},
         {"subject_party": "ARM", "category": "remains_returned", "value": 127},
@@ -304,9 +306,10 @@ def test_patch_with_figures_replaces_them(clerk_api, statement):
         ("killed_or_missing", 210),
         ("remains_returned", 127),
     ]
-    assert sorted(statement.figures.values_list("category", "value")) == [
-        ("killed_or_missing", 210),
-        ("remains_returned", 127),
+    assert sorted(statement.figures.values_list("category", "value", "revision")) == [
+        ("killed_or_missing", 207, 0),
+        ("killed_or_missing", 210, 1),
+        ("remains_returned", 127, 0),
     ]
 
 

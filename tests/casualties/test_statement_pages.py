@@ -97,14 +97,14 @@ def test_more_civilians_than_the_value_is_refused_beside_the_row(client, clerk, 
     assert not Statement.objects.exists()
 
 
-def test_a_clerk_replaces_a_statements_figures(client, clerk, setting, source):
+def test_a_clerk_revises_a_statements_figure(client, clerk, setting, source):
     statement = StatementFactory(conflict=setting["conflict"], source=source)
     FigureFactory(statement=statement, subject_party=setting["arm"], category="killed", value=1)
     client.force_login(clerk)
     data = statement_post(setting, source, [{"category": "killed", "value": 210}])
     response = client.post(reverse("casualties:statement_edit", args=[statement.pk]), data)
     assert response.status_code == 302
-    assert list(statement.figures.values_list("value", flat=True)) == [210]
+    assert list(statement.figures.order_by("revision").values_list("value", flat=True)) == [1, 210]
 
 
 def test_the_list_filters_and_keeps_its_query_count(

@@ -31,7 +31,7 @@ def test_it_changes_fields_and_keeps_figures_when_none_are_given(statement):
     assert figures_of(statement) == [("ARM", "killed_or_missing", 207)]
 
 
-def test_it_replaces_every_figure_when_a_list_is_given(statement):
+def test_a_list_revises_changed_figures_and_adds_new_ones(statement):
     arm = PartyFactory(code="ARM")
 
     statement_update(
@@ -43,7 +43,11 @@ def test_it_replaces_every_figure_when_a_list_is_given(statement):
         ],
     )
 
-    assert figures_of(statement) == [("ARM", "injured", 296), ("ARM", "killed_or_missing", 210)]
+    assert figures_of(statement) == [
+        ("ARM", "injured", 296),
+        ("ARM", "killed_or_missing", 207),
+        ("ARM", "killed_or_missing", 210),
+    ]
 
 
 def test_a_bad_figure_changes_nothing(statement):

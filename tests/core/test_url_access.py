@@ -68,7 +68,10 @@ WRITER_POST = (LOGIN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, NOT_ALLOWE
 # The identification pages and records (DESIGN §5, §9): forensic coordinators and admins only.
 FORENSIC_PAGE = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
 FORENSIC_API = (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+FORENSIC_POST = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
 FORENSIC_API_POST = (UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)
+# Conflicts, parties and sources (DESIGN §5): coordinators (no column here) and admins.
+COORDINATOR_PAGE = (LOGIN, *(FORBIDDEN,) * 4, OK)
 ADMIN_PAGE = (ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK, OK)
 ADMIN_NOT_FOUND = (ADMIN_LOGIN, ADMIN_LOGIN, *(NOT_FOUND,) * 4)
 
@@ -117,6 +120,9 @@ ACCESS = {
     "casualties:person_import_columns": WRITER_PAGE,
     # "Import now" on a checked file: a form's target, for whoever adds persons.
     "casualties:person_import_run": WRITER_POST,
+    "casualties:status_events_import": WRITER_PAGE,
+    # Importing a checked status-events file: a form's target, like "Import now" above.
+    "casualties:status_events_import_run": WRITER_POST,
     "casualties:duplicate_list": WRITER_PAGE,
     "casualties:person_merge": WRITER_PAGE,
     "casualties:alias_add": WRITER_POST,
@@ -124,6 +130,9 @@ ACCESS = {
     "casualties:statement_list": STAFF_PAGE,
     "casualties:statement_new": WRITER_PAGE,
     "casualties:statement_edit": WRITER_PAGE,
+    "casualties:reference_list": COORDINATOR_PAGE,
+    "casualties:reference_new": COORDINATOR_PAGE,
+    "casualties:reference_edit": COORDINATOR_PAGE,
     # The API (DESIGN §6): every read is public; verify is POST only.
     "schema": EVERYONE,
     "api-docs": EVERYONE,
@@ -188,6 +197,7 @@ ACCESS = {
     # The identification pages.
     "identification:board": FORENSIC_PAGE,
     "identification:remains": FORENSIC_PAGE,
+    "identification:aftercare": FORENSIC_POST,  # the aftercare form's target, on the remains page
     "identification:proposal": FORENSIC_PAGE,
     "identification:references": FORENSIC_PAGE,
     # Revoking tokens: POST only, and only a token authenticates (a login session does not).
@@ -414,6 +424,7 @@ def url_values(
     ledger = {"conflict_slug": "sept-2022", "party_code": "ARM"}
     identification = {
         "identification:remains": {"pk": proposal.remains_id},
+        "identification:aftercare": {"pk": proposal.remains_id},
         "identification:proposal": {"pk": proposal.pk},
         "api:identification-candidates": {"remains_pk": proposal.remains_id},
         "api:proposal-detail": {"pk": proposal.pk},
@@ -439,6 +450,8 @@ def url_values(
         "casualties:person_edit": {"pk": person.pk},
         "casualties:person_status": {"pk": person.pk},
         "casualties:statement_edit": {"pk": statement.pk},
+        "casualties:reference_new": {"kind": "parties"},
+        "casualties:reference_edit": {"kind": "sources", "pk": statement.source_id},
         "casualties:person_import_detail": {"pk": upload.pk},
         "casualties:person_import_status": {"pk": upload.pk},
         "casualties:person_import_rejects": {"pk": upload.pk},

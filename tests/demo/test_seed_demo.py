@@ -164,7 +164,7 @@ def test_demo_users_log_in_with_the_printed_passwords(demo_output, client):
     assert "http://127.0.0.1:8000/admin/" in demo_output
     assert "/healthz" in demo_output
     staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"admin", "clerk", "verifier", "forensic", "forensic2"}
+    assert staff == {"admin", "clerk", "verifier", "coordinator", "forensic", "forensic2"}
     assert User.objects.get(username="journalist").groups.get().name == "journalist"
 
 

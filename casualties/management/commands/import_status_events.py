@@ -52,7 +52,4 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
         except ImportRefused as refused:
             raise CommandError(f"Nothing imported:\n{refused}") from refused
-        verb = "would be" if result.dry_run else "imported"
-        self.stdout.write(
-            f"{result.total:,} events read; {verb}: {result.summary()}; {result.seconds:.2f} s."
-        )
+        self.stdout.write(f"{result.report()}; {result.seconds:.2f} s.")

@@ -71,3 +71,11 @@ class ProposalState(models.TextChoices):
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
+
+
+class CaseState(models.TextChoices):
+    """Where a person's identification case stands (the person page, the registry)."""
+
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Proposal pending")
+    IDENTIFIED = "identified", _("Identified")

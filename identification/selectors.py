@@ -1,5 +1,6 @@
 """Reads of the identification records (DESIGN §9): who has enough family references, the
-board's rows. Staff only: nothing here is public except the one share the ledger publishes."""
+board's rows, a person's case. Staff only: nothing here is public except the one share the
+ledger publishes."""
 
 import datetime
 
@@ -9,14 +10,19 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from casualties.choices import PersonStatus
 from casualties.models import Person, StatusChange
+from identification.candidates import UNRETURNED
 from identification.choices import (
     DIRECT_KIN,
     SIBLINGS_NEEDED,
+    CaseState,
+    ConsentScope,
     LabStatus,
     Relationship,
     SampleSource,
 )
-from identification.models import Sample
+from identification.models import AnteMortem, Proposal, Sample
+from repatriation.choices import Identification
+from repatriation.models import Remains
 
 
 def _profiled_references(as_of: datetime.date | None):
@@ -106,3 +112,81 @@ def regions_without_references(*, conflict_id: int | None = None) -> list[dict]:
         .order_by("-persons", "region")
     )
     return list(rows)
+
+
+def _identified():
+    return Exists(
+        Remains.objects.filter(person=OuterRef("pk"), identification=Identification.CONFIRMED)
+    )
+
+
+def _proposed():
+    return Exists(Proposal.objects.pending().filter(person=OuterRef("pk")))
+
+
+def case_persons() -> QuerySet:
+    """The persons with an identification case: not yet returned (missing, captured, or killed
+    with no remains back: the candidates' population), or identified."""
+    return Person.objects.filter(Q(status__in=UNRETURNED) | Q(_identified()))
+
+
+def case_states_by_region() -> list[dict]:
+    """Per region, how many cases are open, wait on a proposal, or are identified: one query."""
+    identified, proposed = Q(_identified()), Q(_proposed())
+    rows = (
+        case_persons()
+        .annotate(region=region_of_person())
+        .values("region")
+        .annotate(
+            open=Count("pk", filter=~identified & ~proposed),
+            pending=Count("pk", filter=~identified & proposed),
+            identified=Count("pk", filter=identified),
+        )
+        .order_by("region")
+    )
+    return list(rows)
+
+
+def case_state(person: Person) -> str | None:
+    """The person's case state (``CaseState``), or None when they have no case."""
+    row = (
+        case_persons()
+        .filter(pk=person.pk)
+        .annotate(identified=_identified(), proposed=_proposed())
+        .values("identified", "proposed")
+        .first()
+    )
+    if row is None:
+        return None
+    if row["identified"]:
+        return CaseState.IDENTIFIED
+    return CaseState.PENDING if row["proposed"] else CaseState.OPEN
+
+
+def person_case(person: Person) -> dict | None:
+    """A person's case for forensic coordinators: the AM record's presence, the family
+    references (how many, how many profiled, by consent scope, and whether they are enough),
+    pending proposals and confirmed identifications. None when they have no case."""
+    state = case_state(person)
+    if state is None:
+        return None
+    references = Sample.objects.filter(person=person, source=SampleSource.FAMILY)
+    counts = references.aggregate(
+        references=Count("id"), profiled=Count("id", filter=Q(lab_status=LabStatus.PROFILED))
+    )
+    scopes = references.order_by("consent_scope").values("consent_scope").annotate(n=Count("id"))
+    return {
+        "state": state,
+        "ante_mortem": AnteMortem.objects.filter(person=person).exists(),
+        **counts,
+        "scopes": [
+            {"scope": ConsentScope(row["consent_scope"]).label, "n": row["n"]} for row in scopes
+        ],
+        "enough": Person.objects.filter(pk=person.pk).filter(enough_references()).exists(),
+        "pending": list(Proposal.objects.pending().filter(person=person).select_related("remains")),
+        "confirmed": list(
+            Remains.objects.filter(person=person, identification=Identification.CONFIRMED)
+            .select_related("handover")
+            .order_by("identified_on", "id")
+        ),
+    }

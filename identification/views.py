@@ -9,19 +9,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts.staff import staff_required
 from core.tiers import is_forensic
 from identification import services
 from identification.candidates import candidates
 from identification.choices import ProposalState
-from identification.forms import ProposalForm, RejectForm
-from identification.models import AnteMortem, PostMortem, Proposal
-from identification.selectors import missing_without_references, regions_without_references
+from identification.forms import AftercareForm, ProposalForm, RejectForm
+from identification.models import Aftercare, AnteMortem, PostMortem, Proposal
+from identification.selectors import (
+    case_states_by_region,
+    missing_without_references,
+    regions_without_references,
+)
+from repatriation.choices import Identification
 from repatriation.models import Remains
 
 FORENSIC_PAGES = _("These pages are for forensic coordinators.")
 LIST_CAP = 500
+AFTERCARE_AFTER_CONFIRMATION = _("Aftercare is recorded once the identification is confirmed.")
 
 
 def forensic_required(view):
@@ -54,12 +61,36 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "identification/board.html", {"proposals": proposals, **links})
 
 
-@forensic_required
-def remains_page(request: HttpRequest, pk: int) -> HttpResponse:
-    remains = get_object_or_404(
+def _remains(pk: int) -> Remains:
+    return get_object_or_404(
         Remains.objects.select_related("handover__to_party", "handover__from_party", "person"),
         pk=pk,
     )
+
+
+def _render_remains(request, remains, *, form=None, aftercare=None, status=200) -> HttpResponse:
+    found = candidates(remains_id=remains.pk)
+    # The candidates' rows show AM traits: each one shown is an AM read.
+    services.am_access_record(
+        user=request.user, person_ids=[row["person_id"] for row in found], path=request.path
+    )
+    record = Aftercare.objects.filter(remains=remains).select_related("family_notified_by")
+    record = record.first()
+    context = {
+        "remains": remains,
+        "post_mortem": PostMortem.objects.filter(remains=remains).first(),
+        "candidates": found,
+        "proposals": remains.proposals.select_related("person", "proposed_by", "decided_by"),
+        "form": form or ProposalForm(remains=remains),
+        "aftercare": record,
+        "aftercare_form": aftercare or AftercareForm(instance=record, prefix="aftercare"),
+    }
+    return render(request, "identification/remains.html", context, status=status)
+
+
+@forensic_required
+def remains_page(request: HttpRequest, pk: int) -> HttpResponse:
+    remains = _remains(pk)
     form = ProposalForm(request.POST or None, remains=remains)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,19 +102,28 @@ def remains_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Proposal recorded; it waits for a second coordinator."))
             return redirect("identification:proposal", proposal.pk)
-    found = candidates(remains_id=remains.pk)
-    # The candidates' rows show AM traits: each one shown is an AM read.
-    services.am_access_record(
-        user=request.user, person_ids=[row["person_id"] for row in found], path=request.path
-    )
-    context = {
-        "remains": remains,
-        "post_mortem": PostMortem.objects.filter(remains=remains).first(),
-        "candidates": found,
-        "proposals": remains.proposals.select_related("person", "proposed_by", "decided_by"),
-        "form": form,
-    }
-    return render(request, "identification/remains.html", context)
+    return _render_remains(request, remains, form=form)
+
+
+@forensic_required
+@require_POST
+def aftercare_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what happened to confirmed remains; errors beside their fields on the remains
+    page (answered 400, so nothing mistakes them for a success)."""
+    remains = _remains(pk)
+    if remains.identification != Identification.CONFIRMED:
+        raise PermissionDenied(AFTERCARE_AFTER_CONFIRMATION)
+    record = Aftercare.objects.filter(remains=remains).first()
+    form = AftercareForm(request.POST, instance=record, prefix="aftercare")
+    if form.is_valid():
+        try:
+            services.aftercare_save(user=request.user, remains=remains, **form.values(request.user))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Aftercare recorded."))
+            return redirect("identification:remains", remains.pk)
+    return _render_remains(request, remains, aftercare=form, status=400)
 
 
 @forensic_required
@@ -132,6 +172,7 @@ def proposal_page(request: HttpRequest, pk: int) -> HttpResponse:
 @forensic_required
 def references_page(request: HttpRequest) -> HttpResponse:
     context = {
+        "cases": case_states_by_region(),
         "regions": regions_without_references(),
         "persons": missing_without_references()[:LIST_CAP],
         "cap": LIST_CAP,

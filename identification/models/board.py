@@ -19,6 +19,10 @@ REASON_NEEDED = _("Say why the proposal is rejected.")
 ONE_PENDING = _("These remains already have a proposal waiting on the board.")
 EVIDENCE_NEEDED = _("Name the evidence the proposal rests on.")
 DNA_NEEDS_REPORT = _("DNA evidence names the lab's match report.")
+NOTIFIED_BY_WHOM = _("Record both when the family was notified and by whom.")
+RELEASED_TO_WHOM = _("Say to whom the remains were released.")
+BURIED_WHERE = _("Say where the remains were buried.")
+RELEASED_NOT_UNCLAIMED = _("Remains released to a family are not unclaimed.")
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -178,22 +182,22 @@ class Aftercare(TimestampedModel):
                 condition=Q(family_notified_on__isnull=True, family_notified_by__isnull=True)
                 | Q(family_notified_on__isnull=False, family_notified_by__isnull=False),
                 name="aftercare_notified_by_whom",
-                violation_error_message=_("Record both when the family was notified and by whom."),
+                violation_error_message=NOTIFIED_BY_WHOM,
             ),
             models.CheckConstraint(
                 condition=Q(released_to_family_on__isnull=True) | ~Q(released_to=""),
                 name="aftercare_released_to_whom",
-                violation_error_message=_("Say to whom the remains were released."),
+                violation_error_message=RELEASED_TO_WHOM,
             ),
             models.CheckConstraint(
                 condition=Q(buried_on__isnull=True) | ~Q(burial_place=""),
                 name="aftercare_burial_place",
-                violation_error_message=_("Say where the remains were buried."),
+                violation_error_message=BURIED_WHERE,
             ),
             models.CheckConstraint(
                 condition=Q(unclaimed=False) | Q(released_to_family_on__isnull=True),
                 name="aftercare_unclaimed_not_released",
-                violation_error_message=_("Remains released to a family are not unclaimed."),
+                violation_error_message=RELEASED_NOT_UNCLAIMED,
             ),
         ]
 

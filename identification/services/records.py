@@ -1,9 +1,15 @@
 """Writes of the forensic records (PM, AM, samples, DNA reports, aftercare) and the log of
 who read AM data. Forms, the API and the admin all call these."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from casualties.plausible import IN_FUTURE
 from identification.models import (
     Aftercare,
     AmAccess,
@@ -12,7 +18,16 @@ from identification.models import (
     PostMortem,
     Sample,
 )
+from identification.models.board import (
+    BURIED_WHERE,
+    NOTIFIED_BY_WHOM,
+    RELEASED_NOT_UNCLAIMED,
+    RELEASED_TO_WHOM,
+)
 from identification.services.board import require_forensic
+
+AFTERCARE_BEFORE_RECEIPT = _("This is before the remains were received (%(date)s).")
+AFTERCARE_DATES = ("family_notified_on", "released_to_family_on", "buried_on")
 
 
 @transaction.atomic
@@ -43,10 +58,40 @@ def dna_report_create(*, user, **data) -> DnaMatchReport:
     return record_save(instance=DnaMatchReport(), user=user, data=data)
 
 
+def _aftercare_errors(record: Aftercare, received_on: datetime.date) -> dict[str, list[str]]:
+    """The record's constraints and plausible dates, each keyed by the field to fix, so a form
+    shows them beside it (the constraints alone would name no field)."""
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+    for name in AFTERCARE_DATES:
+        value = getattr(record, name)
+        if isinstance(value, datetime.date) and value > today:
+            errors.setdefault(name, []).append(str(IN_FUTURE))
+        elif isinstance(value, datetime.date) and value < received_on:
+            message = AFTERCARE_BEFORE_RECEIPT % {"date": received_on.isoformat()}
+            errors.setdefault(name, []).append(str(message))
+    if (record.family_notified_on is None) != (record.family_notified_by_id is None):
+        errors.setdefault("family_notified_on", []).append(str(NOTIFIED_BY_WHOM))
+    if record.released_to_family_on and not record.released_to.strip():
+        errors.setdefault("released_to", []).append(str(RELEASED_TO_WHOM))
+    if record.buried_on and not record.burial_place.strip():
+        errors.setdefault("burial_place", []).append(str(BURIED_WHERE))
+    if record.unclaimed and record.released_to_family_on:
+        errors.setdefault("unclaimed", []).append(str(RELEASED_NOT_UNCLAIMED))
+    return errors
+
+
+@transaction.atomic
 def aftercare_save(*, user, remains, **data) -> Aftercare:
     """The steps after identification, on the remains' one aftercare record."""
+    require_forensic(user)
     instance = Aftercare.objects.filter(remains=remains).first() or Aftercare(remains=remains)
-    return record_save(instance=instance, user=user, data=data)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    errors = _aftercare_errors(instance, remains.handover.date)
+    if errors:
+        raise ValidationError(errors)
+    return record_save(instance=instance, user=user)
 
 
 def am_access_record(*, user, person_ids, path: str) -> None:

@@ -70,3 +70,15 @@ def save_claims(formset, *, user, handover) -> None:
     if errors:
         raise ValidationError(errors)
     mark_saved(formset, saved)
+
+
+def claims_only(form, formsets, claims) -> bool:
+    """Whether the only change posted on a handover's admin page is to its claims: then the
+    handover and its other rows are not saved, and a verified handover needs no correction
+    (a claim changes nothing the handover says)."""
+    if claims is None or not any(row.has_changed() for row in claims.forms):
+        return False
+    if set(form.changed_data) - {"correction_reason"}:
+        return False
+    # A row ticked for deletion has changed too (its DELETE box).
+    return not any(row.has_changed() for formset in formsets for row in formset.forms)

@@ -22,7 +22,7 @@ from core.admin import (
     mark_saved,
     model_values,
 )
-from repatriation.admin.claims import ClaimInline, save_claims
+from repatriation.admin.claims import ClaimInline, claims_only, save_claims
 from repatriation.admin.forms import (
     HandoverForm,
     ReleasedPersonFormSet,
@@ -38,7 +38,7 @@ from repatriation.services import (
     handover_revise,
     handover_verify,
 )
-from repatriation.services.revisions import EDITABLE_FIELDS
+from repatriation.services.revisions import CORRECTION_REASON_NEEDED, EDITABLE_FIELDS
 
 COUNTED_FIELDS = (
     "conflict",
@@ -95,10 +95,13 @@ class DraftOnlyInlineMixin:
 
 
 class CorrectionForm(HandoverForm):
+    # Not required here: a claim added alone changes nothing the handover says, so it needs no
+    # correction; a change of the handover or its rows without a reason is refused on save.
     correction_reason = forms.CharField(
         label=_("Reason for the correction"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=CORRECTION_HELP,
+        required=False,
     )
 
 
@@ -204,7 +207,11 @@ class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
         by_model = {formset.model: formset for formset in formsets}
         claims = by_model.pop(HandoverClaim, None)
         if change:
-            self._save_change(request, form, by_model)
+            if claims_only(form, by_model.values(), claims):
+                for formset in by_model.values():
+                    mark_saved(formset, [])
+            else:
+                self._save_change(request, form, by_model)
             save_claims(claims, user=request.user, handover=form.instance)
             return
         remains = formset_rows(by_model.get(Remains), REMAINS_FIELDS)
@@ -236,7 +243,9 @@ class HandoverAdmin(HistoryMixin, ServiceErrorsMixin, admin.ModelAdmin):
         if _is_draft(Handover.objects.get(pk=handover.pk)):
             handover_revise(handover=handover, user=request.user, **change)
         else:
-            reason = form.cleaned_data.get("correction_reason", "")
+            reason = (form.cleaned_data.get("correction_reason") or "").strip()
+            if not reason:
+                raise ValidationError({"correction_reason": [str(CORRECTION_REASON_NEEDED)]})
             handover_correct(handover=handover, user=request.user, reason=reason, **change)
         for formset in by_model.values():
             mark_saved(formset, [])

@@ -182,8 +182,9 @@ def test_the_person_page_costs_the_same_queries_with_many_spellings(
     # session, user, groups/perms (2), the person with conflict and party, then status
     # changes, remains, release handovers and aliases with who added them (one each); the
     # change history: events of the person, its status changes and spellings (3), the users
-    # and their roles (2), the conflict and party the events name (2).
-    with django_assert_max_num_queries(17):
+    # and their roles (2), the conflict and party the events name (2); the identification
+    # case's state (1).
+    with django_assert_max_num_queries(18):
         response = client.get(detail_url(hovhannisyan))
     assert response.content.decode().count('data-label="Spelling" dir="auto">Оганесян ') == 10
 

@@ -43,13 +43,14 @@ RETURNED_COUNTS = (
 )
 EMPTY_HANDOVERS = {
     **dict.fromkeys(RETURNED_COUNTS, 0),
+    "identified": 0,
     "count_mismatches": [],
     "corrections": [],
     "claims_disagree": [],
     "official_returned": None,
     "timeline": [],
 }
-EMPTY_CONFIRMED = {"identified": 0, "alive": [], "duplicates": []}
+EMPTY_CONFIRMED = {"alive": [], "duplicates": []}
 
 
 def _rows(query: str, scope: LedgerScope) -> list[dict]:
@@ -102,10 +103,9 @@ class _Evidence:
         official = dict.fromkeys(FigureCategory.values)
         official.update({row["category"]: _figure(row) for row in self.official.get(key, [])})
         handovers = self.handovers.get(key, EMPTY_HANDOVERS)
-        confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
         returned = Returned(
             received=handovers["received"],
-            identified=confirmed["identified"],
+            identified=handovers["identified"],
             presumptive=handovers["presumptive"],
             unidentified=handovers["unidentified"],
             unconfirmed_complete=handovers["unconfirmed_complete"],
@@ -175,6 +175,7 @@ def ledger_for(
     core = evidence.core(key)
     blocks = person_blocks(_rows, scope, core["registry"], core["outstanding"]["official_total"])
     core["registry"]["by_region"] = blocks.pop("by_region")
+    core["registry"]["by_basis"] = blocks.pop("by_basis")
     # Every authority of the party, whichever one ``source`` picks, so a reader can switch.
     all_sources = LedgerScope(conflict=conflict, party=party, as_of=as_of)
     return {

@@ -45,6 +45,11 @@ def public_ledger(ledger: dict) -> dict:
         regions.append(shown)
         hid |= row_hid
     registry["by_region"] = regions
+    by_basis = {}
+    for status, bases in ledger["registry"].get("by_basis", {}).items():
+        by_basis[status], row_hid = _cells(bases, tuple(bases))
+        hid |= row_hid
+    registry["by_basis"] = by_basis
     public["registry"] = registry
     if "captives" in ledger:
         captives, captives_hid = _cells(

@@ -72,3 +72,91 @@ class IdentificationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.identification}: {self.n}"
+
+
+# The ledger's ``returned`` block reads the four tallies below instead of every remains
+# (ledger.sql.handovers). Like IdentificationTally they are derived, not recorded: triggers on
+# the remains and handover tables keep them in the writing transaction (migration
+# ``ledger/0003_returned_tallies``), ``manage.py rebuild_identification_tallies`` recomputes
+# them, and they are not audited for the same reason. Plain ids, no foreign keys: a tally row
+# must never hold back the deletion of what it counts.
+
+
+class HandoverTally(models.Model):
+    """How many remains one handover (of any kind or state) logged, and how many complete:
+    the count checked against the announced one, and the drafts' ``pending``."""
+
+    handover_id = models.BigIntegerField(primary_key=True)
+    logged = models.IntegerField()
+    complete = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"handover {self.handover_id}: {self.logged}"
+
+
+class HandoverReturnTally(models.Model):
+    """How many remains of one handover went back to the sender on one day (and how many of
+    them complete): they leave the received count from that day on."""
+
+    handover_id = models.BigIntegerField()
+    returned_on = models.DateField()
+    n = models.IntegerField()
+    complete = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handover_id", "returned_on"], name="ledger_return_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"handover {self.handover_id} {self.returned_on}: {self.n}"
+
+
+class ReturnedTally(models.Model):
+    """Per (conflict, receiving party, measure, day): how many remains of verified remains
+    handovers and recoveries start to count for the measure that day, so a figure as of a day
+    is the sum of the rows on or before it. The day is the later of the handover's date and
+    the remains' own date (identification), since a figure as of a day counts a remains only
+    once both are past; ``identified`` counts persons on the first day one of their remains
+    counts as confirmed (``IdentifiedPerson``)."""
+
+    conflict_id = models.BigIntegerField()
+    party_id = models.BigIntegerField()
+    measure = models.CharField(max_length=24)
+    day = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict_id", "party_id", "measure", "day"],
+                include=["n"],
+                name="ledger_returned_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day}: {self.n}"
+
+
+class IdentifiedPerson(models.Model):
+    """A person with confirmed remains in a verified handover to a party, and the first day
+    any of them counts (the later of its handover's date and its identification): the
+    distinct-person count of ``ReturnedTally`` moves only when this day does."""
+
+    conflict_id = models.BigIntegerField()
+    party_id = models.BigIntegerField()
+    person_id = models.BigIntegerField(db_index=True)
+    first_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict_id", "party_id", "person_id"], name="ledger_identified_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id}: {self.first_on}"

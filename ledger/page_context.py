@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casualties.choices import PersonStatus
+from casualties.choices import PersonStatus, StatusBasis
 
 
 def query(params: dict) -> str:
@@ -35,6 +35,15 @@ def line_switches(series: list[dict], shown: list[str], base: dict) -> list[dict
 
 def registry_rows(registry: dict) -> list[tuple]:
     return [(PersonStatus(status).label, registry[status]) for status in PersonStatus.values]
+
+
+def basis_rows(registry: dict) -> list[tuple]:
+    """(status label, basis label, count) for each cell of ``registry.by_basis``."""
+    return [
+        (PersonStatus(status).label, StatusBasis(basis).label, count)
+        for status, bases in registry["by_basis"].items()
+        for basis, count in bases.items()
+    ]
 
 
 def takeaway(request, *, conflict, party, ledger: dict, version: tuple) -> dict:

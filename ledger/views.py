@@ -8,7 +8,8 @@ below PUBLIC_MIN_CELL show as "<5" unless the reader is staff (``ledger.disclosu
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import FigureCategory, PersonStatus
@@ -20,7 +21,7 @@ from ledger.charts import returned_bar
 from ledger.computation import ledger_for, ledger_series, ledger_summaries
 from ledger.disclosure import public_ledger, staff_ledger
 from ledger.identification_chart import pipeline_charts
-from ledger.page_context import line_switches, registry_rows, takeaway
+from ledger.page_context import basis_rows, line_switches, registry_rows, takeaway
 from ledger.series_chart import default_keys, series_chart
 from repatriation.choices import HandoverKind
 
@@ -98,17 +99,37 @@ def ledger_detail(request: HttpRequest, conflict_slug: str, party_code: str) -> 
     if not context["form"].is_valid():
         return render(request, "ledger/detail.html", context, status=BAD_REQUEST)
     as_of = context["form"].cleaned_data["as_of"]
+    if is_staff(request.user):
+        context.update(_page_context(request, conflict, party, as_of, source))
+        return render(request, "ledger/detail.html", context)
+
+    # The public body, rendered, is cached like the ledger it shows: under this ledger's data
+    # version and the full URL (host, date, source, lines), in the page's language; the
+    # citation names today's date, so it is part of the key too. The header around it (the
+    # language form's CSRF token, the login link) is rendered for each reader.
+    def public_body(url, today):
+        page = context | _page_context(request, conflict, party, as_of, source)
+        return render_to_string("ledger/_detail_body.html", page, request=request)
+
+    version = request_data_version(request, (conflict.slug, party.code))
+    url, today = request.build_absolute_uri(), timezone.localdate()
+    body = cached(public_body, version=version, url=url, today=today)
+    return render(request, "ledger/detail.html", context | {"body": body})
+
+
+def _page_context(request, conflict, party, as_of, source) -> dict:
     ledger, series, shown, version = _computed(request, conflict, party, as_of, source)
     base = {"as_of": as_of and as_of.isoformat(), "source": source}
-    context.update(_detail_context(ledger), as_of=as_of, ledger=ledger, source=source)
-    context.update(
-        chart=series_chart(series, shown),
-        chart_title=CHART_TITLE,
-        switches=line_switches(series, shown, base),
-        take=takeaway(request, conflict=conflict, party=party, ledger=ledger, version=version),
-        pinned_version=request.GET.get("v"),
-    )
-    return render(request, "ledger/detail.html", context)
+    return _detail_context(ledger) | {
+        "as_of": as_of,
+        "ledger": ledger,
+        "source": source,
+        "chart": series_chart(series, shown),
+        "chart_title": CHART_TITLE,
+        "switches": line_switches(series, shown, base),
+        "take": takeaway(request, conflict=conflict, party=party, ledger=ledger, version=version),
+        "pinned_version": request.GET.get("v"),
+    }
 
 
 def ledger_chart(request: HttpRequest, conflict_slug: str, party_code: str) -> HttpResponse:
@@ -142,6 +163,7 @@ def _detail_context(ledger: dict) -> dict:
         ],
         "other_claims": [_labelled(claim["category"], claim) for claim in ledger["other_claims"]],
         "registry_rows": registry_rows(ledger["registry"]),
+        "basis_rows": basis_rows(ledger["registry"]),
         "region_rows": [
             (row["region"], [row[status] for status in PersonStatus.values] + [row["total"]])
             for row in ledger["registry"]["by_region"]

@@ -42,8 +42,9 @@ STATUS_OF_CONFIRMED = {False: STATUS_NOW, True: STATUS_AS_OF}
 
 
 def confirmed_remains(*, as_of_given: bool) -> str:
-    """One pass over the confirmed remains only: how many people they identify, who among
-    them is recorded as alive, and who has two whole bodies."""
+    """One pass over the confirmed remains only: who among the persons they identify is
+    recorded as alive, and who has two whole bodies. (How many persons they identify is a
+    tally: ``ledger.sql.handovers.IDENTIFIED``.)"""
     return f"""
     WITH c AS MATERIALIZED (
         SELECT h.conflict_id, h.party_id, h.id AS handover, r.id AS remains, r.case_number,
@@ -66,7 +67,7 @@ def confirmed_remains(*, as_of_given: bool) -> str:
         FROM c WHERE condition = {COMPLETE} AND person IN (SELECT person FROM twice)
         GROUP BY conflict_id, party_id, person
     )
-    SELECT k.conflict_id, k.party_id, k.identified,
+    SELECT k.conflict_id, k.party_id,
            coalesce((SELECT json_agg(alive ORDER BY person, remains) FROM alive
                      WHERE (alive.conflict_id, alive.party_id) = (k.conflict_id, k.party_id)),
                     '[]') AS alive,
@@ -74,6 +75,5 @@ def confirmed_remains(*, as_of_given: bool) -> str:
                      WHERE (duplicates.conflict_id, duplicates.party_id)
                          = (k.conflict_id, k.party_id)),
                     '[]') AS duplicates
-    FROM (SELECT conflict_id, party_id, count(DISTINCT person) AS identified
-          FROM c GROUP BY conflict_id, party_id) k
+    FROM (SELECT DISTINCT conflict_id, party_id FROM c) k
 """

@@ -62,6 +62,8 @@ def pipeline_figures(row: dict | None, *, ref: datetime.date) -> dict:
         "received": received,
         "presumptive": row.get("presumptive", 0),
         "confirmed": confirmed,
+        # Confirmed and not yet released to the family nor buried: still in the party's care.
+        "awaiting_release": row.get("awaiting_release", 0),
         "confirmed_within": {
             str(days): _share(row.get(f"within_{days}", 0), row.get(f"eligible_{days}", 0))
             for days in WITHIN_DAYS

@@ -40,11 +40,13 @@ class Release(models.Model):
 
 class IdentificationTally(models.Model):
     """How many remains of verified remains handovers (and recoveries) to a party share one
-    receipt day, identification state, identification day and return-to-sender day: the
-    pipeline figures (``ledger.sql.identification``) sum these instead of every remains.
+    receipt day, identification state, identification day, return-to-sender day and release
+    day (to the family, or burial): the pipeline figures (``ledger.sql.identification``) sum
+    these instead of every remains.
 
     Derived, not recorded: triggers on the remains and handover tables keep it in step in the
-    same transaction (migration ``ledger/0002_identification_tallies``), and
+    same transaction (migrations ``ledger/0002_identification_tallies`` and
+    ``ledger/0004_released_tally``), and
     ``manage.py rebuild_identification_tallies`` recomputes it from them. It is not audited:
     every change to it is a consequence of an audited write to those tables, which already
     records who did what and advances the data versions of the same ledger. Rows carry no
@@ -58,6 +60,8 @@ class IdentificationTally(models.Model):
     # Kept for presumptive and confirmed remains; NULL for the unidentified (never read).
     identified_on = models.DateField(null=True)
     returned_on = models.DateField(null=True)
+    # The disposition's day when the remains were released to the family or buried, else NULL.
+    released_on = models.DateField(null=True)
     n = models.IntegerField()
 
     class Meta:
@@ -65,7 +69,7 @@ class IdentificationTally(models.Model):
             models.Index(
                 fields=["conflict_id", "party_id", "received_on"],
                 # Covering: the figures read the tallies from the index alone.
-                include=["identification", "identified_on", "returned_on", "n"],
+                include=["identification", "identified_on", "returned_on", "released_on", "n"],
                 name="ledger_tally_scope",
             )
         ]

@@ -4,6 +4,7 @@ only here, as is the log of AM reads (admins only)."""
 
 from django.contrib import admin
 
+from core.admin import ServiceErrorsMixin, adopt, model_values
 from core.tiers import is_forensic
 from identification import services
 from identification.models import (
@@ -86,9 +87,21 @@ class DnaMatchReportAdmin(ForensicAdmin):
 
 
 @admin.register(Aftercare)
-class AftercareAdmin(ForensicAdmin):
+class AftercareAdmin(ServiceErrorsMixin, ForensicAdmin):
+    """Saved by ``aftercare_save``, so its date checks apply and the remains' disposition
+    follows; its refusal is shown on the form. The remains are fixed once the record exists:
+    it is theirs (one each)."""
+
     list_display = ["remains", "family_notified_on", "released_to_family_on", "buried_on"]
     raw_id_fields = ["remains", "family_notified_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["remains"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = {name: value for name, value in model_values(form).items() if name != "remains"}
+        saved = services.aftercare_save(user=request.user, remains=obj.remains, **data)
+        adopt(obj, saved)
 
 
 @admin.register(Proposal)

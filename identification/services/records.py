@@ -25,9 +25,15 @@ from identification.models.board import (
     RELEASED_TO_WHOM,
 )
 from identification.services.board import require_forensic
+from repatriation.choices import Disposition, Identification
+from repatriation.services.claims import remains_set_disposition
 
 AFTERCARE_BEFORE_RECEIPT = _("This is before the remains were received (%(date)s).")
 AFTERCARE_DATES = ("family_notified_on", "released_to_family_on", "buried_on")
+AFTERCARE_RETURNED = _(
+    "These remains were returned to the sender: they are the other side's and take no aftercare."
+)
+RELEASED_NOT_CONFIRMED = _("Only remains whose identification is confirmed are released.")
 
 
 @transaction.atomic
@@ -81,17 +87,35 @@ def _aftercare_errors(record: Aftercare, received_on: datetime.date) -> dict[str
     return errors
 
 
+def _disposition(record: Aftercare) -> tuple[str, datetime.date | None]:
+    """Where the aftercare leaves the remains: burial is the last step, so it wins."""
+    if record.buried_on:
+        return Disposition.BURIED, record.buried_on
+    if record.released_to_family_on:
+        return Disposition.RELEASED_TO_FAMILY, record.released_to_family_on
+    return Disposition.HELD, None
+
+
 @transaction.atomic
 def aftercare_save(*, user, remains, **data) -> Aftercare:
-    """The steps after identification, on the remains' one aftercare record."""
+    """The steps after identification, on the remains' one aftercare record; the remains'
+    disposition follows it in the same transaction, so the ledger counts what it records."""
     require_forensic(user)
     instance = Aftercare.objects.filter(remains=remains).first() or Aftercare(remains=remains)
     for name, value in data.items():
         setattr(instance, name, value)
     errors = _aftercare_errors(instance, remains.handover.date)
+    if remains.disposition == Disposition.RETURNED_TO_SENDER:
+        errors.setdefault("remains", []).append(str(AFTERCARE_RETURNED))
+    elif instance.released_to_family_on and remains.identification != Identification.CONFIRMED:
+        errors.setdefault("released_to_family_on", []).append(str(RELEASED_NOT_CONFIRMED))
     if errors:
         raise ValidationError(errors)
-    return record_save(instance=instance, user=user)
+    saved = record_save(instance=instance, user=user)
+    disposition, on = _disposition(saved)
+    moved = remains_set_disposition(remains=remains, disposition=disposition, on=on)
+    remains.disposition, remains.disposition_on = moved.disposition, moved.disposition_on
+    return saved
 
 
 def am_access_record(*, user, person_ids, path: str) -> None:

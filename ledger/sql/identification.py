@@ -3,10 +3,12 @@
 One pass over the remains of verified remains handovers (and recoveries) to the party, dated by
 ``%(ref)s`` (the ``as_of`` asked for, else today): receipt is the handover's date, confirmation
 the ``identified_on`` of confirmed remains, counted only from that day. Remains returned to the
-sender by then are not the party's and leave every figure. Grouped per ledger, or per handover,
-with the same filters, so the ledger and a handover's page cannot disagree. A handover's figures
-read its remains; a ledger's sum the tallies the triggers keep (``_tally_query``), the same
-figures without reading every remains — the tests hold the two to each other.
+sender by then are not the party's and leave every figure. Confirmed remains not released to
+the family nor buried by then (``awaiting_release``) are still in the party's care. Grouped per
+ledger, or per handover, with the same filters, so the ledger and a handover's page cannot
+disagree. A handover's figures read its remains; a ledger's sum the tallies the triggers keep
+(``_tally_query``), the same figures without reading every remains — the tests hold the two to
+each other.
 """
 
 from ledger.sql.common import HANDOVER, REMAINS, in_scope, literal
@@ -27,6 +29,7 @@ AGE_BANDS = (
 TRAILING_DAYS = 90
 
 _KINDS = f"{literal(HandoverKind.REMAINS)}, {literal(HandoverKind.RECOVERY)}"
+_RELEASED = f"{literal(Disposition.RELEASED_TO_FAMILY)}, {literal(Disposition.BURIED)}"
 
 
 def _band(first: int, last: int | None) -> str:
@@ -68,6 +71,7 @@ def pipeline_query(*, by_handover: bool) -> str:
                         AND r.identified_on <= %(ref)s::date
                     THEN greatest(r.identified_on - h.date, 0) END AS days,
                r.identified_on,
+               r.disposition IN ({_RELEASED}) AND r.disposition_on <= %(ref)s::date AS released,
                r.identification = {literal(Identification.PRESUMPTIVE)}
                    AND (r.identified_on IS NULL OR r.identified_on <= %(ref)s::date)
                    AS presumptive
@@ -79,6 +83,7 @@ def pipeline_query(*, by_handover: bool) -> str:
            count(*) AS received,
            count(*) FILTER (WHERE presumptive) AS presumptive,
            count(days) AS confirmed,
+           count(days) FILTER (WHERE NOT released) AS awaiting_release,
            {within},
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
            {bands},
@@ -104,30 +109,51 @@ def _sum_within(days: int) -> str:
     )
 
 
+def _age_bin() -> str:
+    """The receipt age rounded down to the nearest threshold any figure compares it with: a
+    receipt in a bin passes every such comparison as its bin's first day does, so the tallies
+    in scope fold into a few rows per bin before the sums (their count, not the ledger's
+    size, is what each filtered sum reads)."""
+    cuts = {0} | set(WITHIN_DAYS)
+    for _key, first, last in AGE_BANDS:
+        cuts |= {first} | ({last, last + 1} if last is not None else set())
+    steps = " ".join(f"WHEN age >= {cut} THEN {cut}" for cut in sorted(cuts, reverse=True))
+    return f"CASE {steps} END"
+
+
 def _tally_query() -> str:
     """The same figures for one ledger, summed from the tallies (``IdentificationTally``)
     instead of read from every remains: rows per receipt day and identification day, not per
-    body. The median comes from the histogram of days to confirmation (one row per distinct
-    number of days), the middle one or two found by a running sum, as percentile_cont(0.5)
-    finds them among the sorted values. The tallies in scope are read once (MATERIALIZED):
-    the histogram and the sums both read that copy instead of scanning the tallies twice.
+    body. The tallies in scope are read once and folded (MATERIALIZED) by receipt-age bin
+    (``_age_bin``), exact days to confirmation and the flags the figures filter on; the
+    histogram and the sums both read that copy. The median comes from the histogram of days to
+    confirmation (one row per distinct number of days), the middle one or two found by a
+    running sum, as percentile_cont(0.5) finds them among the sorted values.
     Parameters: ``conflict``, ``party``, ``ref``.
     """
     bands = ",\n".join(f'{_sum_band(first, last)} AS "{key}"' for key, first, last in AGE_BANDS)
     within = ",\n".join(_sum_within(days) for days in WITHIN_DAYS)
     return f"""
-    WITH t AS MATERIALIZED (
+    WITH scoped AS (
         SELECT %(ref)s::date - received_on AS age,
                CASE WHEN identification = {literal(Identification.CONFIRMED)}
                         AND identified_on <= %(ref)s::date
                     THEN greatest(identified_on - received_on, 0) END AS days,
-               identified_on,
+               identification = {literal(Identification.CONFIRMED)}
+                   AND identified_on > %(ref)s::date - {TRAILING_DAYS}
+                   AND identified_on <= %(ref)s::date AS recent,
                identification = {literal(Identification.PRESUMPTIVE)}
                    AND (identified_on IS NULL OR identified_on <= %(ref)s::date) AS presumptive,
+               coalesce(released_on <= %(ref)s::date, false) AS released,
                n
         FROM {TALLY}
         WHERE {in_scope("conflict_id", "party_id")} AND received_on <= %(ref)s::date
             AND (returned_on IS NULL OR returned_on > %(ref)s::date)
+    ),
+    t AS MATERIALIZED (
+        SELECT {_age_bin()} AS age, days, recent, presumptive, released,
+               sum(n)::int AS n
+        FROM scoped GROUP BY 1, 2, 3, 4, 5
     ),
     hist AS (
         SELECT days, sum(n) AS n FROM t WHERE days IS NOT NULL GROUP BY days
@@ -144,12 +170,12 @@ def _tally_query() -> str:
     SELECT coalesce(sum(n), 0) AS received,
            coalesce(sum(n) FILTER (WHERE presumptive), 0) AS presumptive,
            coalesce(sum(n) FILTER (WHERE days IS NOT NULL), 0) AS confirmed,
+           coalesce(sum(n) FILTER (WHERE days IS NOT NULL AND NOT released), 0)
+               AS awaiting_release,
            {within},
            (SELECT days FROM median) AS median_days,
            {bands},
-           coalesce(sum(n) FILTER (WHERE days IS NOT NULL
-                                   AND identified_on > %(ref)s::date - {TRAILING_DAYS}), 0)
-               AS confirmed_trailing
+           coalesce(sum(n) FILTER (WHERE recent), 0) AS confirmed_trailing
     FROM t
     """
 

@@ -1,6 +1,7 @@
 """The remains tallies the pipeline figures sum (``ledger.models.IdentificationTally``).
 
-The triggers that keep them are in migration ``ledger/0002_identification_tallies``; this is
+The triggers that keep them are in migrations ``ledger/0002_identification_tallies`` and
+``ledger/0004_released_tally`` (which added the release day); this is
 the full recomputation, which ``manage.py rebuild_identification_tallies`` runs and the tests
 compare the triggers' result with.
 """
@@ -15,12 +16,15 @@ TALLY_ROWS = f"""
     SELECT h.conflict_id, h.to_party_id, h.date, r.identification,
            CASE WHEN r.identification <> 'unidentified' THEN r.identified_on END,
            CASE WHEN r.disposition = 'returned_to_sender' THEN r.disposition_on END,
+           CASE WHEN r.disposition IN ('released_to_family', 'buried') THEN r.disposition_on END,
            count(*)::int
     FROM {HANDOVER} h JOIN {REMAINS} r ON r.handover_id = h.id
     WHERE h.state = 'verified' AND h.kind IN ('remains', 'recovery')
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
-COLUMNS = "conflict_id, party_id, received_on, identification, identified_on, returned_on, n"
+COLUMNS = (
+    "conflict_id, party_id, received_on, identification, identified_on, returned_on, released_on, n"
+)
 
 # The lock waits for every transaction that changed a tally (triggers write them in the same
 # statement as the remains), and holds new ones back until the rebuilt rows commit; their
@@ -33,6 +37,6 @@ REBUILD = [
 # The tallies as the triggers left them, grouped like ``TALLY_ROWS``, for comparison.
 CURRENT = f"""
     SELECT conflict_id, party_id, received_on, identification, identified_on, returned_on,
-           sum(n)::int
-    FROM {TALLY} GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0
+           released_on, sum(n)::int
+    FROM {TALLY} GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0
 """

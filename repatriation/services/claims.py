@@ -38,6 +38,9 @@ RETURN_NEEDS_ONWARD_OR_ADMIN = _(
     "Remains of a verified handover are returned through a verified onward handover, or by an "
     "administrator's correction with a reason."
 )
+NOT_AN_AFTERCARE_DISPOSITION = _(
+    "Remains are returned to the sender through their own step, not with their aftercare."
+)
 IDENTIFIED_NOT_THEIRS = _(
     "These remains are identified as one of this party's persons: undo the identification first."
 )
@@ -100,6 +103,27 @@ def remains_return_to_sender(
             changes={"returned_to_sender": [locked.pk]},
             reason=reason.strip(),
         )
+    return locked
+
+
+@transaction.atomic
+def remains_set_disposition(*, remains: Remains, disposition: str, on: datetime.date | None):
+    """Where the remains are now, as their aftercare records it (held, released to the family,
+    buried): the aftercare's service is the one caller, and checks who may write and the dates.
+    A verified handover's remains take it too: it changes what happens to them after receipt,
+    not what the handover received (the audit trail records it like every write). Remains
+    returned to the sender are the other side's and take no aftercare."""
+    locked = Remains.objects.select_for_update().get(pk=remains.pk)
+    if disposition == Disposition.RETURNED_TO_SENDER:
+        raise ValidationError(NOT_AN_AFTERCARE_DISPOSITION, code="returned")
+    if locked.disposition == Disposition.RETURNED_TO_SENDER:
+        raise ValidationError(ALREADY_RETURNED, code="returned")
+    on = None if disposition == Disposition.HELD else on
+    if (locked.disposition, locked.disposition_on) == (disposition, on):
+        return locked  # unchanged: no write, so no audit event saying nothing
+    locked.disposition, locked.disposition_on = disposition, on
+    locked.full_clean(validate_unique=False)
+    locked.save(update_fields=["disposition", "disposition_on", "updated_at"])
     return locked
 
 

@@ -22,6 +22,7 @@ BLOCK_KEYS = {
     "received",
     "presumptive",
     "confirmed",
+    "awaiting_release",
     "confirmed_within",
     "median_days_to_confirmation",
     "backlog_by_age",

@@ -32,7 +32,22 @@ NOTHING_TO_IMPORT = _("This check's file was imported already, or cannot be: upl
 PAST_IMPORTS = 20
 
 
-class PersonImportForm(forms.Form):
+class CsvUploadForm(forms.Form):
+    """A form with a CSV ``file`` of at most ``max_bytes``: the name and the size checked."""
+
+    max_bytes = MAX_UPLOAD_BYTES
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(NOT_CSV)
+        if upload.size > self.max_bytes:
+            size = {"size": f"{upload.size / 2**20:.1f}", "limit": self.max_bytes // 2**20}
+            raise forms.ValidationError(TOO_LARGE % size)
+        return upload
+
+
+class PersonImportForm(CsvUploadForm):
     conflict = forms.ModelChoiceField(Conflict.objects.all(), label=_("Conflict"))
     party = forms.ModelChoiceField(
         Party.objects.all(),
@@ -46,15 +61,6 @@ class PersonImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows and reject the others"), required=False
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(NOT_CSV)
-        if upload.size > MAX_UPLOAD_BYTES:
-            size = {"size": f"{upload.size / 2**20:.1f}", "limit": MAX_UPLOAD_BYTES // 2**20}
-            raise forms.ValidationError(TOO_LARGE % size)
-        return upload
 
 
 def _staff_importer(view):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from casualties.importing.common import ImportRefused
 from casualties.importing.status_events import ALLOWED, status_events_import
 from casualties.models import Conflict, Party
-from casualties.views.imports import NOT_CSV, TOO_LARGE, _staff_importer
+from casualties.views.imports import CsvUploadForm, _staff_importer
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SALT = "casualties.status_events_import"
@@ -31,7 +31,8 @@ STALE_CHECK = _("This check has expired or was altered: upload the file again.")
 TEMPLATE = "persons/import_status_events.html"
 
 
-class StatusEventsImportForm(forms.Form):
+class StatusEventsImportForm(CsvUploadForm):
+    max_bytes = MAX_UPLOAD_BYTES
     conflict = forms.ModelChoiceField(Conflict.objects.all(), label=_("Conflict"))
     party = forms.ModelChoiceField(
         Party.objects.all(), label=_("Party"), help_text=_("The party the persons belong to.")
@@ -42,15 +43,6 @@ class StatusEventsImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Only check the events (import nothing)"), required=False, initial=True
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(NOT_CSV)
-        if upload.size > MAX_UPLOAD_BYTES:
-            size = {"size": f"{upload.size / 2**20:.1f}", "limit": MAX_UPLOAD_BYTES // 2**20}
-            raise forms.ValidationError(TOO_LARGE % size)
-        return upload
 
 
 def _run(request, *, conflict, party, data: bytes, file_name: str, dry_run: bool) -> dict:

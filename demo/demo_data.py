@@ -8,7 +8,14 @@ import datetime
 from typing import NamedTuple
 
 from accounts.roles import CLERK, COORDINATOR, FORENSIC, JOURNALIST, VERIFIER
-from casualties.choices import FigureCategory, PartyKind, PersonStatus, Qualifier, SourceKind
+from casualties.choices import (
+    FigureCategory,
+    PartyKind,
+    PersonStatus,
+    Qualifier,
+    SourceKind,
+    StatusBasis,
+)
 
 D = datetime.date
 
@@ -125,6 +132,13 @@ ROSTER = (
     Cohort(6, (CAPTURED,)),
     Cohort(2, (CAPTURED, RELEASED)),  # released in a prisoner exchange
 )
+# What each demo status rests on (DESIGN §3 basis); deaths named from remains rest on DNA.
+STATUS_BASES = {
+    MISSING: StatusBasis.OFFICIAL_NOTICE,
+    INJURED: StatusBasis.OFFICIAL_NOTICE,
+    CAPTURED: StatusBasis.MEDIA_REPORT,
+    RELEASED: StatusBasis.EXCHANGE,
+}
 STATUS_DATES = {
     MISSING: D(2022, 9, 13),
     INJURED: D(2022, 9, 13),

@@ -11,12 +11,12 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casualties.choices import STATUS_MOVES, PersonStatus
+from casualties.choices import STATUS_MOVES, PersonStatus, StatusBasis
 from casualties.models import Person
 from casualties.plausible import date_problem
 from casualties.services import person_change_status
 from core.rows import row_errors
-from repatriation.choices import Identification
+from repatriation.choices import Identification, IdentificationMethod
 from repatriation.models import Handover, Remains
 from repatriation.models.remains import CASE_IN_SERIES, CASE_SEQUENCE_DIGITS, CASE_SERIES
 
@@ -242,6 +242,9 @@ def record_death(*, remains: Remains, user) -> None:
         status=PersonStatus.KILLED,
         effective_date=max(remains.identified_on, person.status_date),
         user=user,
+        # A death named by DNA rests on it (DESIGN §3's basis); other methods have no basis
+        # of their own in the list.
+        basis=StatusBasis.DNA if remains.method == IdentificationMethod.DNA else StatusBasis.OTHER,
         source_note=_("Remains %(case)s confirmed (%(method)s) on %(date)s.")
         % {
             "case": remains.case_number,

@@ -159,6 +159,21 @@ def test_confirmed_remains_make_the_person_killed_only_when_verified(clerk, veri
     last = person.status_changes.last()
     assert last.recorded_by == verifier
     assert "2022-09-20/001" in last.source_note and "DNA" in last.source_note
+    assert last.basis == "dna"
+
+
+def test_a_death_named_by_other_means_than_dna_rests_on_no_basis_of_its_own(
+    clerk, verifier, setting
+):
+    _conflict, arm, _aze = setting
+    person = PersonFactory(party=arm, status="missing", status_date=datetime.date(2022, 9, 13))
+    row = {"person": person, "identification": "confirmed", "method": "dental"}
+    handover = create(clerk, setting, remains=[row | {"identified_on": IDENTIFIED}])
+
+    handover_verify(handover=handover, user=verifier)
+
+    last = person.status_changes.last()
+    assert (last.status, last.basis) == ("killed", "other")
 
 
 def test_presumptive_remains_leave_the_status_alone(clerk, setting):

@@ -30,6 +30,7 @@ from demo.demo_data import (
     ROSTER,
     SOURCES,
     STATEMENTS,
+    STATUS_BASES,
     STATUS_DATES,
     SURNAMES,
     Cohort,
@@ -157,6 +158,7 @@ def _create_person(conflict, party, clerk, name, index, cohort) -> Person:
         full_name=name,
         status=first,
         status_date=STATUS_DATES[first],
+        basis=STATUS_BASES[first],
         user=clerk,
         source_note=note,
         **_person_fields(index, cohort),
@@ -166,6 +168,7 @@ def _create_person(conflict, party, clerk, name, index, cohort) -> Person:
             person=person,
             status=status,
             effective_date=STATUS_DATES[status],
+            basis=STATUS_BASES[status],
             user=clerk,
             source_note=note,
         )

@@ -4,7 +4,17 @@ ledger publishes."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -147,42 +157,51 @@ def case_states_by_region() -> list[dict]:
     return list(rows)
 
 
-def case_state(person: Person) -> str | None:
-    """The person's case state (``CaseState``), or None when they have no case."""
-    row = (
-        case_persons()
-        .filter(pk=person.pk)
-        .annotate(identified=_identified(), proposed=_proposed())
-        .values("identified", "proposed")
-        .first()
-    )
-    if row is None:
-        return None
+def _case_row(person: Person, **extra) -> dict | None:
+    """The person's case flags (and ``extra`` annotations) in one query; None: no case."""
+    flags = {"identified": _identified(), "proposed": _proposed(), **extra}
+    return case_persons().filter(pk=person.pk).annotate(**flags).values(*flags).first()
+
+
+def _state(row: dict) -> str:
     if row["identified"]:
         return CaseState.IDENTIFIED
     return CaseState.PENDING if row["proposed"] else CaseState.OPEN
+
+
+def case_state(person: Person) -> str | None:
+    """The person's case state (``CaseState``), or None when they have no case."""
+    row = _case_row(person)
+    return row and _state(row)
 
 
 def person_case(person: Person) -> dict | None:
     """A person's case for forensic coordinators: the AM record's presence, the family
     references (how many, how many profiled, by consent scope, and whether they are enough),
     pending proposals and confirmed identifications. None when they have no case."""
-    state = case_state(person)
-    if state is None:
-        return None
-    references = Sample.objects.filter(person=person, source=SampleSource.FAMILY)
-    counts = references.aggregate(
-        references=Count("id"), profiled=Count("id", filter=Q(lab_status=LabStatus.PROFILED))
+    row = _case_row(
+        person,
+        has_ante_mortem=Exists(AnteMortem.objects.filter(person=OuterRef("pk"))),
+        has_enough=ExpressionWrapper(enough_references(), output_field=BooleanField()),
     )
-    scopes = references.order_by("consent_scope").values("consent_scope").annotate(n=Count("id"))
+    if row is None:
+        return None
+    scopes = list(
+        Sample.objects.filter(person=person, source=SampleSource.FAMILY)
+        .order_by("consent_scope")
+        .values("consent_scope")
+        .annotate(n=Count("id"), profiled=Count("id", filter=Q(lab_status=LabStatus.PROFILED)))
+    )
     return {
-        "state": state,
-        "ante_mortem": AnteMortem.objects.filter(person=person).exists(),
-        **counts,
+        "state": _state(row),
+        "ante_mortem": row["has_ante_mortem"],
+        "references": sum(scope["n"] for scope in scopes),
+        "profiled": sum(scope["profiled"] for scope in scopes),
         "scopes": [
-            {"scope": ConsentScope(row["consent_scope"]).label, "n": row["n"]} for row in scopes
+            {"scope": ConsentScope(scope["consent_scope"]).label, "n": scope["n"]}
+            for scope in scopes
         ],
-        "enough": Person.objects.filter(pk=person.pk).filter(enough_references()).exists(),
+        "enough": row["has_enough"],
         "pending": list(Proposal.objects.pending().filter(person=person).select_related("remains")),
         "confirmed": list(
             Remains.objects.filter(person=person, identification=Identification.CONFIRMED)

@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Iterable
 
-import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import STATUS_MOVES, PersonStatus, StatusBasis
 from casualties.importing import revisions
-from casualties.models import Conflict, Figure, Party, Person, PersonAlias, Statement, StatusChange
+from casualties.models import Conflict, Figure, Party, Person, Statement, StatusChange
 from casualties.plausible import check_dates, check_statement_dates, date_problem, earliest
-from casualties.search.transliteration import search_key, to_latin
+from casualties.search.transliteration import to_latin
 from core.rows import row_errors
 
 FORBIDDEN_MOVE = _(
@@ -248,50 +247,3 @@ def statement_update(
         # A changed value is a revision, the old row kept: the import's rule, in one place.
         revisions.figures_restate(statement=locked, figures=figures)
     return locked
-
-
-ALIAS_NO_LETTERS = _("Enter a spelling with at least one letter.")
-ALIAS_DUPLICATE = _("This person already has this spelling.")
-ALIAS_IS_NAME = _("This spelling already finds the person by their own name.")
-ALIAS_PUBLIC_NEEDS_PUBLIC_NAME = _(
-    "Only a spelling of a name that may be published can be public: this person's name is not."
-)
-
-
-@transaction.atomic
-def person_alias_add(
-    *, person: Person, name: str, note: str = "", public: bool = False, user=None
-) -> PersonAlias:
-    """Record another spelling of a person's name, so a search for it finds them; a
-    ``public`` one the public search too.
-
-    Spellings are compared by search key: "Hovhannisyan" and "HOVHANNISYAN" are one spelling.
-    A public alias only of a public name (DESIGN §3): the rule spans two tables, so no database
-    constraint can hold it; it is checked here on the locked person, and the public search also
-    requires the person's name to be public.
-    """
-    alias = PersonAlias(
-        person=person, name=name.strip(), note=note.strip(), public=public, created_by=user
-    )
-    alias.refresh_search_key()
-    if not any(char.isalnum() for char in alias.search_key):
-        raise ValidationError({"name": ALIAS_NO_LETTERS})
-    if alias.search_key in {search_key(person.full_name), search_key(person.name_latin)}:
-        raise ValidationError({"name": ALIAS_IS_NAME})
-    # Lock the person: two clerks adding the same spelling at once queue here, and the
-    # second gets the message instead of the unique constraint's IntegrityError.
-    locked = Person.objects.select_for_update().only("pk", "name_public").get(pk=person.pk)
-    if public and not locked.name_public:
-        raise ValidationError({"public": ALIAS_PUBLIC_NEEDS_PUBLIC_NAME})
-    if PersonAlias.objects.filter(person=person, search_key=alias.search_key).exists():
-        raise ValidationError({"name": ALIAS_DUPLICATE})
-    alias.full_clean(exclude={"search_key"})
-    alias.save()
-    return alias
-
-
-@transaction.atomic
-def person_alias_remove(*, alias: PersonAlias, user=None) -> None:
-    """Forget a spelling; the audit trail keeps it, and who removed it."""
-    with pghistory.context(user=user.pk if user else None):
-        alias.delete()

@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casualties.admin.forms import PersonAddForm, PersonChangeForm
+from casualties.alias_services import person_alias_add, person_alias_remove
 from casualties.history import person_history_parts
 from casualties.models import Person, PersonAlias, StatusChange
 from casualties.services import (
-    person_alias_add,
-    person_alias_remove,
     person_change_status,
     person_create,
     person_update,

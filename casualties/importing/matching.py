@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from casualties import services
+from casualties import alias_services, services
 from casualties.importing.common import RowError, iso_date
 from casualties.importing.person_rows import ALIAS_SEPARATOR, BOOLEANS, COLUMNS, TEXT, TRUE
 from casualties.models import Person, PersonAlias
@@ -165,7 +165,7 @@ def _apply_one(pending: Pending, *, conflict, party, user, note) -> None:
     for name in pending.aliases:
         if search_key(name) not in known:
             known.add(search_key(name))
-            services.person_alias_add(person=person, name=name, user=user)
+            alias_services.person_alias_add(person=person, name=name, user=user)
 
 
 def apply(pending_rows: list[Pending], *, target: dict, note: str, reject) -> int:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.staff import staff_required
+from casualties.alias_services import person_alias_add, person_alias_remove
 from casualties.forms import place_errors
 from casualties.models import PersonAlias
 from casualties.selectors import person_for_staff_page
-from casualties.services import person_alias_add, person_alias_remove
 
 ALIAS_ADDED = _("Spelling “%(name)s” added: a search for it now finds this person.")
 ALIAS_REMOVED = _("Spelling “%(name)s” removed.")

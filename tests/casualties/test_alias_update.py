@@ -5,15 +5,16 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from casualties.alias_services import NOT_EDITABLE, person_alias_update
-from casualties.models import PersonAlias
-from casualties.services import (
+from casualties.alias_services import (
     ALIAS_DUPLICATE,
     ALIAS_IS_NAME,
     ALIAS_NO_LETTERS,
     ALIAS_PUBLIC_NEEDS_PUBLIC_NAME,
+    NOT_EDITABLE,
     person_alias_add,
+    person_alias_update,
 )
+from casualties.models import PersonAlias
 from tests.factories import PersonFactory
 
 PersonAliasEvent = apps.get_model("casualties", "PersonAliasEvent")

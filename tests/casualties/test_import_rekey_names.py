@@ -8,9 +8,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from casualties.alias_services import ALIAS_IS_NAME
 from casualties.models import Person, PersonAlias
 from casualties.search.names import name_search
-from casualties.services import ALIAS_IS_NAME
 from tests.factories import PersonFactory
 
 PersonAliasEvent = apps.get_model("casualties", "PersonAliasEvent")

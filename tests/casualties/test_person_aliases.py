@@ -6,14 +6,14 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from casualties.models import PersonAlias
-from casualties.services import (
+from casualties.alias_services import (
     ALIAS_DUPLICATE,
     ALIAS_IS_NAME,
     ALIAS_NO_LETTERS,
     ALIAS_PUBLIC_NEEDS_PUBLIC_NAME,
     person_alias_add,
 )
+from casualties.models import PersonAlias
 from tests.admin_forms import page_post_data
 from tests.factories import PersonFactory
 

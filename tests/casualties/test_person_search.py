@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from casualties.alias_services import person_alias_add
 from casualties.models import Person
 from casualties.search.names import name_search
 from casualties.search.transliteration import search_key
-from casualties.services import person_alias_add
 from tests.api_clients import token_client
 from tests.factories import ConflictFactory, PartyFactory, PersonFactory
 

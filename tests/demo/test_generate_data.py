@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from casualties.alias_services import person_alias_add
 from casualties.choices import PersonStatus
 from casualties.models import Figure, Person, PersonAlias, Statement, StatusChange
 from casualties.search.transliteration import search_key
-from casualties.services import person_alias_add
 from demo.management.commands.generate_data import HAS_DATA, NOT_SYNTHETIC
 from demo.synthetic import NOTE, SYNTHETIC_MARK
 from repatriation.choices import HandoverState, Identification, RemainsCondition

@@ -48,7 +48,8 @@ class ProgressBar:
             self.stream.write("\n")
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
+def import_mapping(pairs: list[str]) -> dict[str, str]:
+    """``--map THEIRS=OURS`` options as {their column: ours} (this and the other imports)."""
     mapping = {}
     for pair in pairs:
         theirs, sep, ours = pair.rpartition("=")
@@ -56,6 +57,23 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
             raise CommandError(BAD_MAP % pair)
         mapping[theirs.strip()] = ours.strip()
     return mapping
+
+
+def import_targets(options) -> tuple:
+    """The conflict, party and user an import's ``--conflict``, ``--party`` and ``--user``
+    name (this and the other imports), or a ``CommandError`` naming the unknown one."""
+    conflict = Conflict.objects.filter(slug=options["conflict"]).first()
+    if conflict is None:
+        raise CommandError(UNKNOWN_CONFLICT % options["conflict"])
+    party = Party.objects.filter(code=options["party"]).first()
+    if party is None:
+        raise CommandError(UNKNOWN_PARTY % options["party"])
+    user = None
+    if options["user"]:
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(UNKNOWN_USER % options["user"])
+    return conflict, party, user
 
 
 class Command(BaseCommand):
@@ -82,7 +100,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path: Path = options["file"]
-        conflict, party, user = self._targets(options)
+        conflict, party, user = import_targets(options)
         bar = None if options["no_progress"] else ProgressBar(sys.stderr)
         try:
             with path.open("rb") as file:
@@ -95,7 +113,7 @@ class Command(BaseCommand):
                     skip_invalid=options["skip_invalid"],
                     progress=bar,
                     file_name=path.name,
-                    mapping=_mapping(options["map"]),
+                    mapping=import_mapping(options["map"]),
                     ignore_unknown=options["ignore_unknown"],
                 )
         except OSError as error:
@@ -105,20 +123,6 @@ class Command(BaseCommand):
         self._report(result, options["rejects"] or path.with_suffix(".rejects.csv"))
         if result.refused:
             raise CommandError("Nothing imported: fix the rows above (or use --skip-invalid).")
-
-    def _targets(self, options):
-        conflict = Conflict.objects.filter(slug=options["conflict"]).first()
-        if conflict is None:
-            raise CommandError(UNKNOWN_CONFLICT % options["conflict"])
-        party = Party.objects.filter(code=options["party"]).first()
-        if party is None:
-            raise CommandError(UNKNOWN_PARTY % options["party"])
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(UNKNOWN_USER % options["user"])
-        return conflict, party, user
 
     def _report(self, result, rejects: Path) -> None:
         for error in result.errors[:SHOWN_ERRORS]:

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casualties.importing.common import ImportRefused
 from casualties.importing.status_events import status_events_import
-from casualties.management.commands import import_persons
+from casualties.management.commands.import_persons import import_mapping, import_targets
 
 
 class Command(BaseCommand):
@@ -35,8 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path: Path = options["file"]
-        # The same look-ups and messages as import_persons.
-        conflict, party, user = import_persons.Command()._targets(options)
+        conflict, party, user = import_targets(options)
         try:
             with path.open("rb") as file:
                 result = status_events_import(
@@ -46,7 +45,7 @@ class Command(BaseCommand):
                     user=user,
                     dry_run=options["dry_run"],
                     file_name=path.name,
-                    mapping=import_persons._mapping(options["map"]),
+                    mapping=import_mapping(options["map"]),
                 )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error

@@ -137,7 +137,7 @@ def build() -> tuple[float, Conflict, Party]:
             cursor.execute(REMAINS_ROWS, params)
             cursor.execute("ANALYZE repatriation_remains; ANALYZE repatriation_handover")
         # The tallies' triggers were off too: recompute them, as after any such load.
-        call_command("rebuild_identification_tallies", stdout=io.StringIO())
+        call_command("rebuild_tallies", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE ledger_identificationtally")
     return time.perf_counter() - start, conflict, to

@@ -75,16 +75,20 @@ def missing_persons(
 
 
 def references_sufficient_share(
-    *, conflict_id: int, party_id: int, as_of: datetime.date | None = None
+    *, conflict_id: int, party_id: int, missing: int, as_of: datetime.date | None = None
 ) -> float | None:
-    """Share (0–1) of the party's missing persons whose family references are enough for
-    kinship matching; None when the party has no missing person. One query."""
-    counts = missing_persons(conflict_id=conflict_id, party_id=party_id, as_of=as_of).aggregate(
-        missing=Count("pk"), enough=Count("pk", filter=enough_references(as_of))
-    )
-    if not counts["missing"]:
+    """Share (0–1) of the party's ``missing`` persons (counted by the caller: the ledger reads
+    them from its tallies) whose family references are enough for kinship matching; None when
+    there are none. One query, over the persons with a profiled family reference only."""
+    if not missing:
         return None
-    return counts["enough"] / counts["missing"]
+    enough = (
+        missing_persons(conflict_id=conflict_id, party_id=party_id, as_of=as_of)
+        .filter(Exists(_profiled_references(as_of)))
+        .filter(enough_references(as_of))
+        .count()
+    )
+    return enough / missing
 
 
 def region_of_person():

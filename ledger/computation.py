@@ -23,7 +23,8 @@ from ledger.series import build_series, build_sources
 from ledger.sql.figures import FIGURE_CHANGES, OFFICIAL, OTHER_CLAIMS
 from ledger.sql.handovers import HANDOVERS
 from ledger.sql.pairs import PAIRS
-from ledger.sql.persons import confirmed_remains, status_counts
+from ledger.sql.persons import confirmed_remains
+from ledger.sql.registry import person_cells
 from ledger.sql.series import SERIES, SOURCES
 
 Key = tuple[int, int]
@@ -95,7 +96,8 @@ class _Evidence:
         self.official = _by_pair(_rows(OFFICIAL, scope))
         self.handovers = _first_by_pair(_rows(HANDOVERS, scope))
         self.confirmed = _first_by_pair(_rows(confirmed_remains(as_of_given=given), scope))
-        self.registry = _by_pair(_rows(status_counts(as_of_given=given), scope))
+        # Persons by region, basis and captivity: the registry is the regions' sum.
+        self.persons = _by_pair(_rows(person_cells(as_of_given=given), scope))
         self.changed = _by_pair(_rows(FIGURE_CHANGES, scope))
 
     def core(self, key: Key) -> dict:
@@ -112,7 +114,9 @@ class _Evidence:
         )
         total = official_total(official)
         registry = dict.fromkeys(PersonStatus.values, 0)
-        registry.update({row["status"]: row["n"] for row in self.registry.get(key, [])})
+        for cell in self.persons.get(key, []):
+            if cell["dimension"] == "region":
+                registry[cell["status"]] += cell["n"]
         registry["total"] = sum(registry.values())
         return {
             "official": official,
@@ -173,7 +177,13 @@ def ledger_for(
     key = (conflict.pk, party.pk)
     claims = [{"category": row["category"], **_figure(row)} for row in _rows(OTHER_CLAIMS, scope)]
     core = evidence.core(key)
-    blocks = person_blocks(_rows, scope, core["registry"], core["outstanding"]["official_total"])
+    blocks = person_blocks(
+        _rows,
+        scope,
+        evidence.persons.get(key, []),
+        core["registry"],
+        core["outstanding"]["official_total"],
+    )
     core["registry"]["by_region"] = blocks.pop("by_region")
     core["registry"]["by_basis"] = blocks.pop("by_basis")
     # Every authority of the party, whichever one ``source`` picks, so a reader can switch.
@@ -188,7 +198,12 @@ def ledger_for(
         "sources": build_sources(_rows(SOURCES, all_sources)),
         "other_claims": claims,
         "agreements": agreement_progress(scope),
-        "identification": identification_block(conflict=conflict, party=party, as_of=as_of),
+        "identification": identification_block(
+            conflict=conflict,
+            party=party,
+            as_of=as_of,
+            missing=core["registry"][PersonStatus.MISSING],
+        ),
         "timeline": evidence.timeline(key),
     }
 

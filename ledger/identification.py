@@ -5,7 +5,8 @@ Public aggregates of remains, never of rows: the counts are of the same kind as 
 ``returned`` counts, which are published exact, so the "<5" rule (``ledger.disclosure``), which
 guards counts of persons, leaves them alone; the one share of persons it carries
 (``references_sufficient_share``) is withheld there when the missing persons are too few.
-Two queries per ledger (``ledger.sql.identification`` and the references share), one per
+Two queries per ledger (``ledger.sql.identification`` and the references share, which reads
+only the persons with a profiled reference; the missing persons come from the registry), one per
 handover page.
 """
 
@@ -15,6 +16,7 @@ import math
 from django.db import connections
 from django.utils import timezone
 
+from casualties.choices import PersonStatus
 from core.db.replica import read_alias
 from identification.selectors import references_sufficient_share
 from ledger.sql.identification import (
@@ -24,6 +26,7 @@ from ledger.sql.identification import (
     TRAILING_DAYS,
     WITHIN_DAYS,
 )
+from ledger.sql.registry import status_counts
 
 SHARE_DIGITS = 4
 
@@ -84,11 +87,28 @@ def _params(*, conflict_id, party_id, handover_id=None, as_of=None) -> tuple[dic
     return params, ref
 
 
-def identification_block(*, conflict, party, as_of: datetime.date | None = None) -> dict:
-    """The ledger's ``identification`` block for one (conflict, receiving party)."""
+def _missing(*, conflict_id: int, party_id: int, as_of: datetime.date | None) -> int:
+    query = status_counts(as_of_given=as_of is not None)
+    params = {"conflict": conflict_id, "party": party_id, "as_of": as_of}
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sum(row["n"] for row in rows if row["status"] == PersonStatus.MISSING)
+
+
+def identification_block(
+    *, conflict, party, as_of: datetime.date | None = None, missing: int | None = None
+) -> dict:
+    """The ledger's ``identification`` block for one (conflict, receiving party). ``missing``:
+    the party's missing persons, when the caller has counted them (the ledger's registry)."""
     params, ref = _params(conflict_id=conflict.pk, party_id=party.pk, as_of=as_of)
     block = pipeline_figures(_row(LEDGER_PIPELINE, params), ref=ref)
-    share = references_sufficient_share(conflict_id=conflict.pk, party_id=party.pk, as_of=as_of)
+    if missing is None:
+        missing = _missing(conflict_id=conflict.pk, party_id=party.pk, as_of=as_of)
+    share = references_sufficient_share(
+        conflict_id=conflict.pk, party_id=party.pk, missing=missing, as_of=as_of
+    )
     block["references_sufficient_share"] = None if share is None else round(share, SHARE_DIGITS)
     return block
 

@@ -2,7 +2,7 @@
 
 The triggers that keep them are in migrations ``ledger/0002_identification_tallies`` and
 ``ledger/0004_released_tally`` (which added the release day); this is
-the full recomputation, which ``manage.py rebuild_identification_tallies`` runs and the tests
+the full recomputation, which ``manage.py rebuild_tallies`` runs and the tests
 compare the triggers' result with.
 """
 

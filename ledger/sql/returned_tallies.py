@@ -2,7 +2,7 @@
 HandoverReturnTally, ReturnedTally, IdentifiedPerson).
 
 The triggers that keep them are in migration ``ledger/0003_returned_tallies``; these are the
-full recomputations from the remains, which ``manage.py rebuild_identification_tallies`` runs
+full recomputations from the remains, which ``manage.py rebuild_tallies`` runs
 and the tests compare the triggers' result with: each ``ROWS`` query gives the rows the
 matching ``CURRENT`` one reads back from the tally.
 """

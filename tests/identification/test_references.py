@@ -9,6 +9,7 @@ from casualties.choices import PersonStatus
 from identification.choices import ConsentScope, LabStatus, Relationship, SampleSource
 from identification.models import AnteMortem, Sample
 from identification.selectors import (
+    missing_persons,
     missing_without_references,
     references_sufficient_share,
     regions_without_references,
@@ -32,9 +33,9 @@ def reference(person, relationship, *, status=LabStatus.PROFILED, taken_on=TAKEN
 
 
 def share(setting, **kwargs):
-    return references_sufficient_share(
-        conflict_id=setting["conflict"].pk, party_id=setting["arm"].pk, **kwargs
-    )
+    scope = {"conflict_id": setting["conflict"].pk, "party_id": setting["arm"].pk}
+    missing = missing_persons(**scope, **kwargs).count()
+    return references_sufficient_share(**scope, missing=missing, **kwargs)
 
 
 def person(setting, **kwargs):

@@ -222,8 +222,9 @@ def test_the_figures_take_the_same_queries_at_any_size(timeline, extra, django_a
         Remains(handover=timeline.h2, case_number=f"X/{n}", condition="partial")
         for n in range(extra)
     )
-    # the pipeline aggregate; the references share
-    with django_assert_num_queries(2):
+    # the pipeline aggregate; the missing persons (the ledger passes its registry's); the
+    # references share
+    with django_assert_num_queries(3):
         figures = block(timeline)
     # the pipeline aggregate of one handover
     with django_assert_num_queries(1):

@@ -167,7 +167,7 @@ def test_the_rebuild_command_recomputes_lost_tallies():
         cursor.execute(f"DELETE FROM {TALLY}")
     out = io.StringIO()
 
-    call_command("rebuild_identification_tallies", stdout=out)
+    call_command("rebuild_tallies", stdout=out)
 
     assert rows(CURRENT) == rows(TALLY_ROWS) != []
     assert "3 remains" in out.getvalue()

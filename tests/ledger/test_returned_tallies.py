@@ -220,7 +220,7 @@ def test_the_rebuild_command_recomputes_lost_tallies():
     assert world.ledger()["returned"]["identified"] == 0
     out = io.StringIO()
 
-    call_command("rebuild_identification_tallies", stdout=out)
+    call_command("rebuild_tallies", stdout=out)
 
     assert tallies() == expected == full_aggregates()
     assert "returned day tallies" in out.getvalue()

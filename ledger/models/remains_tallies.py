@@ -1,41 +1,7 @@
-"""Numbered releases (DESIGN §4): a frozen, citable copy of the public data (ledger/releases.py)."""
+"""The tallies of the remains the ledger reads instead of every remains: the identification
+pipeline's (``IdentificationTally``) and the ``returned`` block's."""
 
 from django.db import models
-from django.db.models.functions import Now
-from django.utils.translation import gettext_lazy as _
-
-
-class Release(models.Model):
-    """One published release: its files live under ``RELEASES_DIR/<number>/`` with a
-    ``manifest.json`` of their SHA-256 sums; ``manifest_sha256`` is that manifest's own hash and
-    ``previous_sha256`` the previous release's, so the releases form a chain that
-    ``manage.py verify_releases`` re-hashes."""
-
-    number = models.PositiveIntegerField(_("number"), unique=True)
-    published_at = models.DateTimeField(_("published at"), db_default=Now())
-    data_version = models.BigIntegerField(_("data version"))
-    manifest_sha256 = models.CharField(_("manifest SHA-256"), max_length=64)
-    previous_sha256 = models.CharField(_("previous manifest SHA-256"), max_length=64, blank=True)
-    # Per file: how many records are new, changed and removed against the previous release.
-    counts = models.JSONField(_("counts"), default=dict)
-
-    class Meta:
-        ordering = ["-number"]
-        verbose_name = _("release")
-        verbose_name_plural = _("releases")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(number__gt=0), name="release_number_positive"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(number=1, previous_sha256="")
-                | (models.Q(number__gt=1) & ~models.Q(previous_sha256="")),
-                name="release_chained_to_previous",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Release {self.number}"
 
 
 class IdentificationTally(models.Model):
@@ -47,7 +13,7 @@ class IdentificationTally(models.Model):
     Derived, not recorded: triggers on the remains and handover tables keep it in step in the
     same transaction (migrations ``ledger/0002_identification_tallies`` and
     ``ledger/0004_released_tally``), and
-    ``manage.py rebuild_identification_tallies`` recomputes it from them. It is not audited:
+    ``manage.py rebuild_tallies`` recomputes it from them. It is not audited:
     every change to it is a consequence of an audited write to those tables, which already
     records who did what and advances the data versions of the same ledger. Rows carry no
     uniqueness constraint: a key found twice (two first writes racing) still sums right.
@@ -81,7 +47,7 @@ class IdentificationTally(models.Model):
 # The ledger's ``returned`` block reads the four tallies below instead of every remains
 # (ledger.sql.handovers). Like IdentificationTally they are derived, not recorded: triggers on
 # the remains and handover tables keep them in the writing transaction (migration
-# ``ledger/0003_returned_tallies``), ``manage.py rebuild_identification_tallies`` recomputes
+# ``ledger/0003_returned_tallies``), ``manage.py rebuild_tallies`` recomputes
 # them, and they are not audited for the same reason. Plain ids, no foreign keys: a tally row
 # must never hold back the deletion of what it counts.
 

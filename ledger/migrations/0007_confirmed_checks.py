@@ -23,11 +23,15 @@ CREATE FUNCTION ledger_confirmed_alive(persons bigint[]) RETURNS TABLE (
     conflict_id bigint, party_id bigint, person_id bigint, kind text, status text,
     from_on date, until_on date
 ) LANGUAGE sql STABLE AS $$
+    -- The identified first: most persons given (a bulk status import) are not, and their
+    -- spells are then never read.
+    WITH i AS MATERIALIZED (
+        SELECT * FROM ledger_identifiedperson WHERE person_id IN (SELECT unnest(persons))
+    )
     SELECT i.conflict_id, i.party_id, i.person_id, 'alive', s.status,
            greatest(i.first_on, s.start_on), s.end_on
-    FROM ledger_identifiedperson i JOIN ledger_personspell s ON s.person_id = i.person_id
-    WHERE i.person_id IN (SELECT unnest(persons))
-        AND s.status IN ('captured', 'found_alive', 'released')
+    FROM i JOIN ledger_personspell s ON s.person_id = i.person_id
+    WHERE s.status IN ('captured', 'found_alive', 'released')
         AND (s.end_on IS NULL OR s.end_on > greatest(i.first_on, s.start_on))
 $$;
 
@@ -74,46 +78,77 @@ BEGIN
 END $$;
 
 -- On the tallies themselves, so the functions that keep them stay as their migrations froze
--- them: the triggers' arguments are the kinds of checks that depend on the table. The
--- identified persons' refresh deletes then inserts a person's rows: after the deletion the
--- person has no checks, after the insertion their checks are recomputed.
-CREATE FUNCTION ledger_confirmed_tally_written() RETURNS trigger LANGUAGE plpgsql AS $$
+-- them. A person no longer identified in a ledger contradicts nothing there: their checks of
+-- that ledger go, unless the same statement identified them again (then the insertion's
+-- trigger, whichever fires first, recomputes them).
+CREATE FUNCTION ledger_confirmed_identified_written() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     persons bigint[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM ledger_confirmedcheck k USING old_rows o
+        WHERE (k.conflict_id, k.party_id, k.person_id) = (o.conflict_id, o.party_id, o.person_id)
+            AND NOT EXISTS (
+                SELECT FROM ledger_identifiedperson i
+                WHERE (i.conflict_id, i.party_id, i.person_id)
+                    = (o.conflict_id, o.party_id, o.person_id)
+            );
+        RETURN NULL;
+    ELSIF TG_OP = 'INSERT' THEN
         SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM new_rows;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM old_rows;
     ELSE
         SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM (
             SELECT person_id FROM old_rows UNION ALL SELECT person_id FROM new_rows
         ) x;
     END IF;
     IF persons IS NOT NULL THEN
-        PERFORM ledger_confirmed_refresh(persons, TG_ARGV);
+        PERFORM ledger_confirmed_refresh(persons, ARRAY['alive', 'duplicate']);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- Only the spells with a status that says alive make checks: spells of any other status
+-- coming or going leave them as they are, so a bulk import of deaths refreshes nobody.
+CREATE FUNCTION ledger_confirmed_spells_written() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    persons bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM new_rows
+        WHERE status IN ('captured', 'found_alive', 'released');
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM old_rows
+        WHERE status IN ('captured', 'found_alive', 'released');
+    ELSE
+        SELECT array_agg(DISTINCT person_id ORDER BY person_id) INTO persons FROM (
+            SELECT person_id, status FROM old_rows UNION ALL SELECT person_id, status FROM new_rows
+        ) x
+        WHERE status IN ('captured', 'found_alive', 'released');
+    END IF;
+    IF persons IS NOT NULL THEN
+        PERFORM ledger_confirmed_refresh(persons, ARRAY['alive']);
     END IF;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER ledger_confirmed_identified_inserted AFTER INSERT ON ledger_identifiedperson
 REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive', 'duplicate');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_identified_written();
 CREATE TRIGGER ledger_confirmed_identified_updated AFTER UPDATE ON ledger_identifiedperson
 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive', 'duplicate');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_identified_written();
 CREATE TRIGGER ledger_confirmed_identified_deleted AFTER DELETE ON ledger_identifiedperson
 REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive', 'duplicate');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_identified_written();
 CREATE TRIGGER ledger_confirmed_spells_inserted AFTER INSERT ON ledger_personspell
 REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_spells_written();
 CREATE TRIGGER ledger_confirmed_spells_updated AFTER UPDATE ON ledger_personspell
 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_spells_written();
 CREATE TRIGGER ledger_confirmed_spells_deleted AFTER DELETE ON ledger_personspell
 REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_tally_written('alive');
+FOR EACH STATEMENT EXECUTE FUNCTION ledger_confirmed_spells_written();
 """
 
 # The checks of the persons already identified (the same as ledger.sql.persons' rebuild).
@@ -132,7 +167,8 @@ DROP TRIGGER ledger_confirmed_spells_inserted ON ledger_personspell;
 DROP TRIGGER ledger_confirmed_identified_deleted ON ledger_identifiedperson;
 DROP TRIGGER ledger_confirmed_identified_updated ON ledger_identifiedperson;
 DROP TRIGGER ledger_confirmed_identified_inserted ON ledger_identifiedperson;
-DROP FUNCTION ledger_confirmed_tally_written();
+DROP FUNCTION ledger_confirmed_spells_written();
+DROP FUNCTION ledger_confirmed_identified_written();
 DROP FUNCTION ledger_confirmed_refresh(bigint[], text[]);
 DROP FUNCTION ledger_confirmed_duplicate(bigint[]);
 DROP FUNCTION ledger_confirmed_alive(bigint[]);

@@ -120,8 +120,19 @@ class Person(TimestampedModel):
             models.Index(fields=["status_date"]),
             # The default orders of the person lists, so a page is read from the index
             # instead of sorting every person: staff by name, the public by published name.
-            models.Index("name_latin", "id", name="person_name_order"),
-            models.Index(public_sort_name(), "id", name="person_public_name_order"),
+            # A deep page skips its offset in the index alone (an index-only scan), then reads
+            # its rows by id (``deferred_rows``), also when filtered by conflict or party:
+            # the index holds every column those need. (PostgreSQL reads an expression's
+            # value from an index only when the columns it is computed from are in it too.)
+            models.Index(
+                "name_latin", "id", name="person_name_sort", include=["conflict", "party"]
+            ),
+            models.Index(
+                public_sort_name(),
+                "id",
+                name="person_public_sort",
+                include=["name_public", "name_latin", "conflict", "party"],
+            ),
             # Similar names (duplicates) by trigram; a name search by whole words of the key,
             # in two halves by whether the name may be published: a public search reads only
             # the persons it may show, and a staff search both halves (each person is in one,

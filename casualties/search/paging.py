@@ -3,7 +3,7 @@
 from django.db.models import Count, QuerySet, Window
 
 from casualties.search.names import RANK_VARIES
-from core.api.pagination import EstimatingPaginator, PageNumberPagination, row_id
+from core.api.pagination import EstimatingPaginator, PageNumberPagination, ids_only, row_id
 
 
 def _ranked_search(object_list) -> bool:
@@ -21,7 +21,11 @@ class SearchPaginator(EstimatingPaginator):
     A common surname matches thousands of persons, and ranking them means reading every one:
     done once with nothing joined and only ids kept, instead of once to count and again to
     sort whole rows joined to their conflict and party, a page costs about half the time
-    (bench/README.md, ``search.py``). Anything else is paged as ``EstimatingPaginator`` pages it."""
+    (bench/README.md, ``search.py``). Anything else is paged as ``EstimatingPaginator`` pages it,
+    a deep page through its ids alone: every order of the persons ends with the id, and the
+    name orders are indexed so (``person_name_sort``, ``person_public_sort``)."""
+
+    deferred_join = True
 
     def page(self, number):
         try:
@@ -31,7 +35,8 @@ class SearchPaginator(EstimatingPaginator):
         if not _ranked_search(self.object_list) or requested < 1:
             return super().page(number)
         bottom = (requested - 1) * self.per_page
-        counted = self.object_list.annotate(matches=Window(Count("*"))).values_list("pk", "matches")
+        counted = ids_only(self.object_list).annotate(matches=Window(Count("*")))
+        counted = counted.values_list("pk", "matches")
         rows = list(counted[bottom : bottom + self.per_page + self.orphans])
         # Past the end no row carries the count: count them (this also lets Django say why
         # the page is empty).

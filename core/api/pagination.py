@@ -18,7 +18,8 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
+from django.db.models.expressions import Col
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
@@ -56,6 +57,40 @@ def planner_estimate(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def deferred_rows(object_list, bottom: int, top: int):
+    """Rows ``bottom`` to ``top`` of ``object_list``, in its order: past the first page, the
+    offset is skipped over ids alone (a subquery of the same filters and order selecting only
+    the id, so the order's index can answer it without reading rows), and only the page's
+    rows are then read whole, joined and sorted again (a "deferred join"). A plain
+    ``OFFSET`` reads, and joins, every row it skips."""
+    if not bottom or not isinstance(object_list, QuerySet):
+        return object_list[bottom:top]
+    return object_list.filter(pk__in=ids_only(object_list)[bottom:top])
+
+
+def ids_only(object_list: QuerySet) -> QuerySet:
+    """``object_list``'s ids, with its filters and order, joined to no table it joins only
+    to read a column (a list read through values() joins e.g. its conflict for the slug):
+    a join, even one that cannot drop a row, would make PostgreSQL read each skipped row.
+    Only joins along a foreign key are left out: each finds one row or none, where a join to
+    the many side of a relation repeats rows, so that the ids would not be the list's."""
+    ids = object_list.values("pk")
+    query = ids.query
+    ordered_by = {str(term).lstrip("-") for term in query.order_by}
+    for name, annotation in query.annotations.items():
+        if name in query.annotation_select or name in ordered_by:
+            continue
+        for column in annotation.flatten():
+            if isinstance(column, Col) and _single_valued(query.alias_map.get(column.alias)):
+                query.unref_alias(column.alias)
+    return ids
+
+
+def _single_valued(join) -> bool:
+    field = getattr(join, "join_field", None)  # the base table is no Join: it has none
+    return isinstance(field, Field) and (field.many_to_one or field.one_to_one)
+
+
 class EstimatedPage(Page):
     """A page of an estimated count: whether another follows is known from one extra row."""
 
@@ -73,12 +108,17 @@ class EstimatingPaginator(Paginator):
     and a page past the end is an empty page error as before."""
 
     count_estimated = False
+    # Whether pages past the first are read by ``deferred_rows``: for lists whose order is
+    # total (ends with the id) and indexed, so the ids of a deep page come from an index.
+    deferred_join = False
 
     @cached_property
     def count(self):
         limit = getattr(settings, "API_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
         estimate = planner_estimate(self.object_list)
         if estimate is None or estimate < limit:
+            if isinstance(self.object_list, QuerySet):
+                return ids_only(self.object_list).count()
             return super().count
         self.count_estimated = True
         return estimate
@@ -98,13 +138,21 @@ class EstimatingPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.count_estimated:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.count_estimated:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = list(self._rows(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(_("That page contains no results"))
         return EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _rows(self, bottom: int, top: int):
+        if self.deferred_join:
+            return deferred_rows(self.object_list, bottom, top)
+        return self.object_list[bottom:top]
 
 
 def encode_cursor(last_id: int) -> str:

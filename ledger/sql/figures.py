@@ -32,19 +32,22 @@ def _figures(*, every_revision: bool = False) -> str:
 
 
 FIGURES = _figures()
+# Every revision: for the queries that pick one figure per key by LATEST_ORDER, whose last
+# term takes a statement's latest revision, cheaper than excluding the earlier ones first.
+REVISIONS = _figures(every_revision=True)
 
-LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC"
+LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC, revision DESC"
 
 OFFICIAL = f"""
     SELECT DISTINCT ON (conflict_id, party_id, category) *
-    FROM ({FIGURES}) fig
+    FROM ({REVISIONS}) fig
     WHERE self_reported
     ORDER BY conflict_id, party_id, category, {LATEST_ORDER}
 """
 
 OTHER_CLAIMS = f"""
     SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
-    FROM ({FIGURES}) fig
+    FROM ({REVISIONS}) fig
     WHERE NOT self_reported
     ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
 """
@@ -55,9 +58,9 @@ def official_series(category: FigureCategory) -> str:
     return f"""
         SELECT DISTINCT ON (conflict_id, party_id, as_of) conflict_id, party_id, as_of AS date,
                value, statement, source
-        FROM ({FIGURES}) fig
+        FROM ({REVISIONS}) fig
         WHERE self_reported AND category = {literal(category)}
-        ORDER BY conflict_id, party_id, as_of, issued_on DESC, statement DESC
+        ORDER BY conflict_id, party_id, as_of, issued_on DESC, statement DESC, revision DESC
     """
 
 

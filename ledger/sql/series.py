@@ -4,9 +4,10 @@ One query each, grouped by (conflict, party): the series' points come back as JS
 dates as ISO strings.
 """
 
-from ledger.sql.common import REMAINS
-from ledger.sql.figures import FIGURES, LATEST_ORDER
-from ledger.sql.handovers import HANDOVERS_IN_SCOPE, RETURNED_TO_SENDER, VERIFIED
+from ledger.sql.common import dated
+from ledger.sql.figures import LATEST_ORDER, REVISIONS
+from ledger.sql.handovers import HANDOVERS_IN_SCOPE, VERIFIED
+from ledger.sql.returned_tallies import HANDOVER_TALLY, RETURN_TALLY
 
 # Per source, category and date the latest-issued figure: the party's own authorities'
 # ("official") and other parties' ("claim"); then what verified handovers brought, cumulative.
@@ -14,14 +15,20 @@ SERIES = f"""
     WITH per_date AS (
         SELECT DISTINCT ON (conflict_id, party_id, self_reported, source_id, category, as_of)
                conflict_id, party_id, self_reported, source_id, source, category, as_of, value
-        FROM ({FIGURES}) fig
+        FROM ({REVISIONS}) fig
         ORDER BY conflict_id, party_id, self_reported, source_id, category, as_of,
-                 issued_on DESC, statement DESC
+                 issued_on DESC, statement DESC, revision DESC
     ),
+    -- Remains received, counted from the tallies: logged, less those sent back by the day.
     received_by_date AS (
         SELECT h.conflict_id, h.party_id, h.date,
-               count(r.id) FILTER (WHERE NOT {RETURNED_TO_SENDER}) AS n
-        FROM ({HANDOVERS_IN_SCOPE}) h LEFT JOIN {REMAINS} r ON r.handover_id = h.id
+               sum(coalesce(t.logged, 0) - coalesce(back.n, 0)) AS n
+        FROM ({HANDOVERS_IN_SCOPE}) h
+        LEFT JOIN {HANDOVER_TALLY} t ON t.handover_id = h.id
+        LEFT JOIN (
+            SELECT handover_id, sum(n) AS n FROM {RETURN_TALLY}
+            WHERE {dated("returned_on")} GROUP BY handover_id
+        ) back ON back.handover_id = h.id
         WHERE h.state = {VERIFIED}
         GROUP BY h.conflict_id, h.party_id, h.date
     )
@@ -46,7 +53,7 @@ SERIES = f"""
 # Each of the party's own authorities, with its latest figure in every category it states.
 SOURCES = f"""
     SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
-    FROM ({FIGURES}) fig
+    FROM ({REVISIONS}) fig
     WHERE self_reported
     ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
 """

@@ -24,14 +24,15 @@ CREATE FUNCTION ledger_confirmed_alive(persons bigint[]) RETURNS TABLE (
     from_on date, until_on date
 ) LANGUAGE sql STABLE AS $$
     -- The identified first: most persons given (a bulk status import) are not, and their
-    -- spells are then never read.
-    WITH i AS MATERIALIZED (
-        SELECT * FROM ledger_identifiedperson WHERE person_id IN (SELECT unnest(persons))
-    )
+    -- spells are then never read. Both tables are narrowed to the persons given, so each is
+    -- read through its person index even when a bulk load in progress has left the planner's
+    -- statistics stale (a join the planner chose by them could read a table once per person).
     SELECT i.conflict_id, i.party_id, i.person_id, 'alive', s.status,
            greatest(i.first_on, s.start_on), s.end_on
-    FROM i JOIN ledger_personspell s ON s.person_id = i.person_id
-    WHERE s.status IN ('captured', 'found_alive', 'released')
+    FROM ledger_identifiedperson i
+    JOIN ledger_personspell s ON s.person_id = i.person_id
+    WHERE i.person_id = ANY(persons) AND s.person_id = ANY(persons)
+        AND s.status IN ('captured', 'found_alive', 'released')
         AND (s.end_on IS NULL OR s.end_on > greatest(i.first_on, s.start_on))
 $$;
 
@@ -39,19 +40,20 @@ CREATE FUNCTION ledger_confirmed_duplicate(persons bigint[]) RETURNS TABLE (
     conflict_id bigint, party_id bigint, person_id bigint, kind text, status text,
     from_on date, until_on date
 ) LANGUAGE sql STABLE AS $$
+    -- From the persons' own remains (the shape ledger_identified_refresh reads them in): two
+    -- complete confirmed remains counted in one ledger identify the person there too.
     SELECT conflict_id, party_id, person_id, 'duplicate', '', counts_on, NULL::date
     FROM (
-        SELECT i.conflict_id, i.party_id, i.person_id,
+        SELECT h.conflict_id, h.to_party_id AS party_id, r.person_id,
                greatest(h.date, r.identified_on) AS counts_on,
-               row_number() OVER (PARTITION BY i.id ORDER BY greatest(h.date, r.identified_on))
-                   AS nth
-        FROM ledger_identifiedperson i
-        JOIN repatriation_remains r ON r.person_id = i.person_id
-        JOIN repatriation_handover h ON h.id = r.handover_id
-        WHERE i.person_id IN (SELECT unnest(persons))
+               row_number() OVER (
+                   PARTITION BY h.conflict_id, h.to_party_id, r.person_id
+                   ORDER BY greatest(h.date, r.identified_on)
+               ) AS nth
+        FROM repatriation_remains r JOIN repatriation_handover h ON h.id = r.handover_id
+        WHERE r.person_id = ANY(persons)
             AND r.identification = 'confirmed' AND r.condition = 'complete'
             AND h.state = 'verified' AND h.kind IN ('remains', 'recovery')
-            AND h.conflict_id = i.conflict_id AND h.to_party_id = i.party_id
     ) c
     WHERE nth = 2
 $$;
@@ -63,8 +65,8 @@ $$;
 CREATE FUNCTION ledger_confirmed_refresh(persons bigint[], kinds text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM ledger_confirmedcheck
-    WHERE person_id IN (SELECT unnest(persons)) AND kind = ANY(kinds);
+    DELETE FROM ledger_confirmedcheck k USING unnest(persons) p (id)
+    WHERE k.person_id = p.id AND k.kind = ANY(kinds);
     IF 'alive' = ANY(kinds) THEN
         INSERT INTO ledger_confirmedcheck
             (conflict_id, party_id, person_id, kind, status, from_on, until_on)

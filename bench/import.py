@@ -136,7 +136,8 @@ def vacuum() -> None:
     pays for the one that the write-ahead log of the runs before it would otherwise force."""
     with connection.cursor() as cursor:
         for table in ("casualties_person", "casualties_statuschange", "casualties_personevent",
-                      "casualties_statuschangeevent", "casualties_nameword"):  # fmt: skip
+                      "casualties_statuschangeevent", "casualties_nameword",
+                      "casualties_nameposting"):  # fmt: skip
             cursor.execute(f"VACUUM ANALYZE {table}")
         try:
             with transaction.atomic():

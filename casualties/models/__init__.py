@@ -3,6 +3,7 @@
 from casualties.models.aliases import PersonAlias, PersonMerge
 from casualties.models.imports import PersonImport
 from casualties.models.persons import NameWord, NameWords, Person, public_sort_name
+from casualties.models.postings import NamePosting
 from casualties.models.reference import Conflict, Party, Source, TimestampedModel
 from casualties.models.statements import Figure, Statement
 from casualties.models.statuses import StatusChange
@@ -11,6 +12,7 @@ __all__ = [
     "Conflict",
     "Figure",
     "NameWord",
+    "NamePosting",
     "NameWords",
     "Party",
     "Person",

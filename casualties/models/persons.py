@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from casualties.choices import PersonStatus
+from casualties.models.postings import posting_triggers
 from casualties.models.reference import Conflict, Party, TimestampedModel
 from casualties.models.scopes import PERSON_ROW
 from casualties.search.transliteration import search_key
@@ -23,8 +24,7 @@ def public_sort_name():
 
 
 class NameWords(Func):
-    """The words of a search key, as the text array the name-word indexes of persons hold
-    (``person_public_words``, ``person_unpublished_words``)."""
+    """The words of a search key, as a text array (what the name postings hold, a row each)."""
 
     template = "string_to_array(%(expressions)s, ' ')"
     output_field = ArrayField(TextField())
@@ -133,21 +133,9 @@ class Person(TimestampedModel):
                 name="person_public_sort",
                 include=["name_public", "name_latin", "conflict", "party"],
             ),
-            # Similar names (duplicates) by trigram; a name search by whole words of the key,
-            # in two halves by whether the name may be published: a public search reads only
-            # the persons it may show, and a staff search both halves (each person is in one,
-            # so an import maintains no more than one index would).
+            # Similar names (duplicates) by trigram. A name search reads the name postings
+            # (``NamePosting``) instead.
             GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="person_search_trgm"),
-            GinIndex(
-                NameWords("search_key"),
-                name="person_public_words",
-                condition=Q(name_public=True),
-            ),
-            GinIndex(
-                NameWords("search_key"),
-                name="person_unpublished_words",
-                condition=Q(name_public=False),
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -160,6 +148,7 @@ class Person(TimestampedModel):
         triggers = [
             _name_words_trigger("add_name_words_insert", pgtrigger.Insert),
             _name_words_trigger("add_name_words_update", pgtrigger.Update),
+            *posting_triggers(),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Greatest, Lower
 
 from casualties.models import NameWord, NameWords, Person, PersonAlias
 from casualties.search.name_parts import is_surname
+from casualties.search.postings import NameHits, holding_words
 from casualties.search.transliteration import query_key
 
 # The annotation that holds how well a person matched a name search (0–1, higher first).
@@ -171,18 +172,6 @@ def _aliased(key: str, *, public: bool) -> dict[int, float]:
     return {row["person_id"]: round(row["rank"], 2) for row in found}
 
 
-def _holding_words(matched: list[dict[str, float]], *, public: bool) -> Q:
-    """Persons holding one of the words found for every query word. The name-word index
-    comes in two halves by ``name_public``, and PostgreSQL uses a half only where the query
-    says which: a public search is already limited to published names (``name_search``),
-    which names its half; a staff search asks each half (a bitmap OR of the two), which
-    reads no more than one whole index would."""
-    words = Q(*[Q(name_words__overlap=list(found)) for found in matched])
-    if public:
-        return words
-    return Q(words, name_public=True) | Q(words, name_public=False)
-
-
 def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QuerySet[Person]:
     """``persons`` whose names or aliases match ``text`` in any script (Սարգսյան, Саргсян and
     Sargsyan are one name), word by word, annotated with ``search_rank``: for the names, the
@@ -193,9 +182,10 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     Each query word is first matched against the vocabulary of name words (``NameWord``: one
     row per distinct word, far fewer than persons) by substring or similarity; then the
     persons are found by holding one of the words found for every query word, through the
-    name-word indexes (``_holding_words``). That reads only the persons that match, however
-    common the name, where trigrams of the whole key would be rechecked against every
-    person sharing a frequent trigram.
+    name postings (``postings.holding_words``). That reads only the persons that match,
+    however common the name, where trigrams of the whole key would be rechecked against every
+    person sharing a frequent trigram. A search on all persons is counted and ranked from the
+    postings alone (``postings.NameHits``, read by ``paging.SearchPaginator``).
 
     A ``public`` search sees only names that may be published, and only the public aliases of
     those (a merged hidden name is a hidden alias), so neither results, order nor counts tell
@@ -204,25 +194,32 @@ def name_search(persons: QuerySet[Person], text: str, *, public: bool) -> QueryS
     key = query_key(text)
     if not any(char.isalnum() for char in key):
         return persons.none()
+    # A search on every person (or every published one) can be counted and ranked from the
+    # postings alone (``postings.posted_hits``); one filtered otherwise reads the persons.
+    alone = not persons.query.where
     persons = persons.alias(name_words=NameWords("search_key"))
     if public:
         persons = persons.filter(name_public=True)
+    base = persons.query.where
     words = _query_words(key)
     matched = _name_words_matched(words)
     # The few persons an alias matches are read first (one query on the alias index), so
-    # the search itself is one bitmap scan of the person table: words index OR primary key.
-    # An IN (subquery) inside the OR would make PostgreSQL scan every person instead.
+    # that the matches are one subquery: the postings' persons and these.
     aliased = _aliased(key, public=public)
-    matches, rank, varies = Q(pk__in=[]), _score(0.0), False
+    matches = Q(pk__in=holding_words(matched, aliased, public=public))
+    rank, varies = _score(0.0), False
     if all(matched):
-        matches = _holding_words(matched, public=public)
         rank, varies = _names_rank(matched)
     if aliased:
         rank, varies = Greatest(rank, _tiers(aliased, AmongIds)), True
-        matches |= Q(AmongIds(aliased))
     if varies:
         persons = persons.alias(**{RANK_VARIES: Value(True)})
-    return persons.filter(matches).annotate(**{SEARCH_RANK: ExpressionWrapper(rank, FloatField())})
+    found = persons.filter(matches).annotate(**{SEARCH_RANK: ExpressionWrapper(rank, FloatField())})
+    if alone:
+        found.query.name_hits = NameHits(
+            matched, aliased, public, base=base.clone(), where=found.query.where.clone()
+        )
+    return found
 
 
 def person_search(text: str, *, conflict_id=None, party_id=None) -> QuerySet[Person]:

@@ -15,11 +15,11 @@ from django.db import migrations, models
 
 FUNCTIONS = """
 CREATE TYPE ledger_spell_change AS (
-    sign int, conflict_id bigint, party_id bigint, region text, status text, basis text,
+    n int, conflict_id bigint, party_id bigint, region text, status text, basis text,
     start_on date, end_on date, captive boolean
 );
 CREATE TYPE ledger_captivity_change AS (
-    sign int, conflict_id bigint, party_id bigint, captured_on date, ended_on date
+    n int, conflict_id bigint, party_id bigint, captured_on date, ended_on date
 );
 
 -- Each person's timeline: the day's last change (by recording time, then id) holds from its
@@ -79,10 +79,16 @@ BEGIN
         SELECT * FROM ledger_person_spells(persons)
         RETURNING conflict_id, party_id, region, status, basis, start_on, end_on, captive
     )
-    SELECT array_agg(c) INTO spells FROM (
-        SELECT ROW(-1, g.*)::ledger_spell_change AS c FROM gone g
-        UNION ALL
-        SELECT ROW(1, a.*)::ledger_spell_change FROM added a
+    -- Alike spells counted together (an import's new persons share most of theirs), and
+    -- those a statement took away and put back as they were cancelled out.
+    SELECT array_agg(ROW(n, conflict_id, party_id, region, status, basis, start_on, end_on,
+                         captive)::ledger_spell_change)
+    INTO spells FROM (
+        SELECT sum(sign)::int AS n, conflict_id, party_id, region, status, basis, start_on,
+               end_on, captive
+        FROM (SELECT -1 AS sign, g.* FROM gone g UNION ALL SELECT 1, a.* FROM added a) moves
+        GROUP BY conflict_id, party_id, region, status, basis, start_on, end_on, captive
+        HAVING sum(sign) <> 0
     ) x;
     WITH gone AS (
         DELETE FROM ledger_personcaptivity WHERE person_id = ANY(persons)
@@ -93,16 +99,19 @@ BEGIN
         SELECT * FROM ledger_person_captivities(persons)
         RETURNING conflict_id, party_id, captured_on, ended_on
     )
-    SELECT array_agg(c) INTO captivities FROM (
-        SELECT ROW(-1, g.*)::ledger_captivity_change AS c FROM gone g
-        UNION ALL
-        SELECT ROW(1, a.*)::ledger_captivity_change FROM added a
+    SELECT array_agg(ROW(n, conflict_id, party_id, captured_on, ended_on)
+                         ::ledger_captivity_change)
+    INTO captivities FROM (
+        SELECT sum(sign)::int AS n, conflict_id, party_id, captured_on, ended_on
+        FROM (SELECT -1 AS sign, g.* FROM gone g UNION ALL SELECT 1, a.* FROM added a) moves
+        GROUP BY conflict_id, party_id, captured_on, ended_on
+        HAVING sum(sign) <> 0
     ) x;
 
     -- Each spell adds one to its cells on its first day and takes it back on its last.
     WITH cells AS (
         SELECT s.conflict_id, s.party_id, d.dimension, d.value, s.status, e.day,
-               s.sign * e.step AS n
+               s.n * e.step AS n
         FROM unnest(spells) s
         CROSS JOIN LATERAL (VALUES ('region', s.region), ('basis', s.basis),
             (CASE WHEN s.captive THEN 'captive' END, '')) d (dimension, value)
@@ -121,7 +130,7 @@ BEGIN
     DELETE FROM ledger_persontally WHERE id = ANY(zero) AND n = 0;
 
     WITH cells AS (
-        SELECT s.conflict_id, s.party_id, d.dimension, d.value, s.status, s.sign AS n
+        SELECT s.conflict_id, s.party_id, d.dimension, d.value, s.status, s.n
         FROM unnest(spells) s
         CROSS JOIN LATERAL (VALUES ('region', s.region), ('basis', s.basis),
             (CASE WHEN s.captive THEN 'captive' END, '')) d (dimension, value)
@@ -139,8 +148,8 @@ BEGIN
 
     WITH up AS (
         INSERT INTO ledger_captivitytally AS t (conflict_id, party_id, captured_on, ended_on, n)
-        SELECT conflict_id, party_id, captured_on, ended_on, sum(sign)
-        FROM unnest(captivities) GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4
+        SELECT conflict_id, party_id, captured_on, ended_on, sum(n)
+        FROM unnest(captivities) GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
         ON CONFLICT (conflict_id, party_id, captured_on, ended_on)
             DO UPDATE SET n = t.n + excluded.n
         RETURNING t.id, t.n

@@ -10,7 +10,7 @@ import datetime
 import random
 
 from casualties.choices import PersonStatus
-from casualties.models import Person
+from casualties.models import Person, StatusChange
 from casualties.search.transliteration import search_key
 
 # The commonest surnames, most frequent first, then a long tail.
@@ -88,6 +88,15 @@ def armenian_list(scope, *, size: int = SIZE, seed: int = 2020) -> dict:
         rows.append(_person(scope, b.full_name, b.date_of_birth))
         duplicates.append((b, rows[-1]))
     Person.objects.bulk_create(rows, batch_size=BATCH)
+    # Each with the first status change person_create records: every person has one, and the
+    # ledger's registry counts persons by their status history.
+    StatusChange.objects.bulk_create(
+        (
+            StatusChange(person=person, status=person.status, effective_date=person.status_date)
+            for person in rows
+        ),
+        batch_size=BATCH,
+    )
     by_surname: dict[str, set[int]] = {}
     for person in rows:
         for word in person.full_name.split():

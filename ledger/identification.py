@@ -92,9 +92,8 @@ def _missing(*, conflict_id: int, party_id: int, as_of: datetime.date | None) ->
     params = {"conflict": conflict_id, "party": party_id, "as_of": as_of}
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(query, params)
-        names = [column.name for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return sum(row["n"] for row in rows if row["status"] == PersonStatus.MISSING)
+        counts = cursor.fetchall()
+    return sum(n for _conflict, _party, status, n in counts if status == PersonStatus.MISSING)
 
 
 def identification_block(

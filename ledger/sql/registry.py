@@ -1,6 +1,7 @@
 """The person figures, read from the person tallies (``ledger.models``: PersonTally,
 PersonNowTally, CaptivityTally) that triggers keep from the status changes: their cost grows
-with the days and cells of the timeline, not with the persons."""
+with the days and cells of the timeline, not with the persons; as of a day, with the days on
+the nearer side of it."""
 
 from ledger.models import (
     CaptivityTally,
@@ -16,12 +17,43 @@ NOW_TALLY = PersonNowTally._meta.db_table
 CAPTIVITY_TALLY = CaptivityTally._meta.db_table
 
 
+_ONE_LEDGER = "%(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL"
+_DAYS = f"""
+    SELECT {{}}(day) FROM {TALLY}
+    WHERE conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigint
+        AND dimension = 'region'
+"""
+# As of a day, one ledger's cells are its days' moves up to the day, or its running totals
+# less the moves after it: whichever side of the day holds fewer of its days is read (every
+# spell's cell moves on the region dimension, so its first and last day are the ledger's).
+_BACKWARD = f"""
+    {_ONE_LEDGER} AND coalesce(
+        %(as_of)s::date - ({_DAYS.format("min")}) > ({_DAYS.format("max")}) - %(as_of)s::date,
+        false)
+"""
+
+
+def _moves(dimensions: str, *, as_of_given: bool) -> str:
+    scope = f"{in_scope('conflict_id', 'party_id')} AND dimension IN ({dimensions})"
+    columns = "conflict_id, party_id, dimension, value, status"
+    if not as_of_given:
+        return f"SELECT {columns}, n FROM {NOW_TALLY} WHERE {scope}"
+    return f"""
+        SELECT {columns}, n FROM {TALLY}
+        WHERE NOT ({_BACKWARD}) AND day <= %(as_of)s::date AND {scope}
+        UNION ALL
+        SELECT {columns}, n FROM {NOW_TALLY} WHERE ({_BACKWARD}) AND {scope}
+        UNION ALL
+        SELECT {columns}, -n FROM {TALLY}
+        WHERE ({_BACKWARD}) AND day > %(as_of)s::date AND {scope}
+    """
+
+
 def _cells(dimensions: str, *, as_of_given: bool) -> str:
-    # Now: the running totals; as of a day: the days' moves up to it.
-    source = f"{TALLY} WHERE {dated('day')} AND" if as_of_given else f"{NOW_TALLY} WHERE"
+    # Now: the running totals; as of a day: the moves up to it (``_moves``).
     return f"""
     SELECT conflict_id, party_id, dimension, value, status, sum(n)::int AS n
-    FROM {source} {in_scope("conflict_id", "party_id")} AND dimension IN ({dimensions})
+    FROM ({_moves(dimensions, as_of_given=as_of_given)}) moves
     GROUP BY conflict_id, party_id, dimension, value, status HAVING sum(n) <> 0
     ORDER BY dimension, value, status
 """

@@ -220,7 +220,9 @@ def test_the_tallies_give_the_figures_of_every_person_after_any_writes(writes):
         for write in writes:
             apply(write, persons, world, other)
         keep_status_in_step()
-        days = [day(offset) for offset in (0, 3, 9, 20, 40)]
+        # Days on both sides of the data's middle: the tallies are summed up to an early
+        # day, and taken back from the running totals after a late one.
+        days = [day(offset) for offset in (0, 3, 9, 20, 31, 40)]
         assert_same_figures(world, world.arm, days)
         assert_same_figures(world, other, days)
         transaction.set_rollback(True)

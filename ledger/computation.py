@@ -141,7 +141,7 @@ class _Evidence:
     def _discrepancies(self, key, returned, total, registry) -> list[dict]:
         handovers = self.handovers.get(key, EMPTY_HANDOVERS)
         confirmed = self.confirmed.get(key, EMPTY_CONFIRMED)
-        found = [d.handover_count_mismatch(row) for row in handovers["count_mismatches"]]
+        found = d.handover_count_mismatches(handovers["count_mismatches"])
         official_returned = handovers["official_returned"]
         if official_returned is not None and (
             official_returned != handovers["received_by_official_returned"]

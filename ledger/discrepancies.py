@@ -32,21 +32,27 @@ CODES = (
 )
 
 
-def handover_count_mismatch(row: dict) -> dict:
-    """``row`` comes from SQL as JSON: its date is an ISO string."""
-    row = {**row, "date": datetime.date.fromisoformat(row["date"])}
-    return {
-        "code": HANDOVER_COUNT_MISMATCH,
-        "message": _(
-            "The handover of %(date)s was announced as %(reported)s but %(received)s remains "
-            "were logged."
+def handover_count_mismatches(rows: list[dict]) -> list[dict]:
+    """``rows`` come from SQL as JSON: their dates are ISO strings. The message is translated
+    once for them all (a ledger may list thousands)."""
+    message = _(
+        "The handover of %(date)s was announced as %(reported)s but %(received)s remains "
+        "were logged."
+    )
+    found = []
+    for row in rows:
+        row = {**row, "date": datetime.date.fromisoformat(row["date"])}
+        found.append(
+            {
+                "code": HANDOVER_COUNT_MISMATCH,
+                "message": message % row,
+                "handover": row["handover"],
+                "date": row["date"],
+                "reported": row["reported"],
+                "received": row["received"],
+            }
         )
-        % row,
-        "handover": row["handover"],
-        "date": row["date"],
-        "reported": row["reported"],
-        "received": row["received"],
-    }
+    return found
 
 
 def official_returned_mismatch(counts: dict) -> dict:

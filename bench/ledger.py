@@ -1,14 +1,17 @@
 """Benchmark: one ledger on a large synthetic conflict. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/ledger.py [--skip-generate] [--requests 20]
+    .venv/bin/python bench/ledger.py [--skip-generate] [--requests 20] [--breakdown DAY]
 
 Generates 50,000 persons, 2,000 handovers, 60,000 remains and 500 statements (conflict
-``synthetic``, in the development database), then requests GET /api/v1/ledger/synthetic/SYN-A/
-through the whole Django stack (DEBUG off, no network) and times the ledger's SQL alone.
-Targets (DESIGN, issue 3): ≤ 50 ms per ledger on a 2-core machine, and ≤ 3× its SQL time.
+``synthetic``, in the development database, or ``DATABASE_URL``'s), then requests
+GET /api/v1/ledger/synthetic/SYN-A/ through the whole Django stack (DEBUG off, no network) and
+times the ledger's SQL alone. Targets (DESIGN, issue 3): ≤ 50 ms per ledger on a 2-core
+machine, and ≤ 3× its SQL time. ``--breakdown`` prints, for the ledger now and as of DAY, each
+of its queries' planning and execution times (medians of EXPLAIN ANALYZE, timing off).
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -43,15 +46,15 @@ def percentile(values: list[float], share: float) -> float:
 
 def time_requests(client: Client, url: str, n: int, *, cold: bool) -> list[float]:
     """Milliseconds per request; ``cold`` empties the ledger cache first, so each computes."""
-    client.get(url)  # warm the connection pool and PostgreSQL's buffers once
+    client.get(url, secure=True)  # warm the connection pool and PostgreSQL's buffers once
     times = []
     for _ in range(n):
         if cold:
             cache.clear()
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, secure=True)
         times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.content[:200]
+        assert response.status_code == 200, (response.status_code, response.content[:200])
     return times
 
 
@@ -78,10 +81,43 @@ def time_sql(n: int) -> tuple[list[float], int]:
     return totals, queries
 
 
+def breakdown(as_of: datetime.date | None, n: int = 5) -> None:
+    """Each query of one ledger computation: median planning and execution ms."""
+    conflict = Conflict.objects.get(slug="synthetic")
+    party = Party.objects.get(code="SYN-A")
+    queries = []
+
+    def keep(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        ledger_for(conflict=conflict, party=party, as_of=as_of)
+    print(f"\n  as of {as_of or 'now'}: planning / execution ms (median of {n})")
+    totals = [0.0, 0.0]
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            runs = []
+            for _ in range(n):
+                cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + sql, params)
+                lines = [line for (line,) in cursor.fetchall()]
+                runs.append(
+                    [
+                        float(next(line for line in lines if line.startswith(key)).split()[2])
+                        for key in ("Planning Time", "Execution Time")
+                    ]
+                )
+            planning, execution = (statistics.median(column) for column in zip(*runs, strict=True))
+            totals = [totals[0] + planning, totals[1] + execution]
+            print(f"    {planning:6.2f} {execution:7.2f}  {' '.join(sql.split())[:80]}")
+    print(f"    {totals[0]:6.2f} {totals[1]:7.2f}  in all ({len(queries)} queries)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-generate", action="store_true", help="reuse the existing data")
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--breakdown", type=datetime.date.fromisoformat, metavar="DAY")
     args = parser.parse_args()
 
     if not args.skip_generate:
@@ -108,6 +144,9 @@ def main():
             print(
                 f"    endpoint / SQL {median / sql_median:.2f} x (target ≤ 3 x); ≤ 50 ms {verdict}"
             )
+    if args.breakdown:
+        breakdown(None)
+        breakdown(args.breakdown)
 
 
 if __name__ == "__main__":

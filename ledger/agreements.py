@@ -2,18 +2,22 @@
 to reach that side, what reached it and what is still due.
 
 The counts are those of the staff agreement pages (``agreements_with_progress``), so
-"received in verified tranches" has one definition; one query reads them all.
+"received in verified tranches" has one definition; one query reads them all (after a
+plain look for any).
 """
 
 from ledger.scope import LedgerScope
 from repatriation.models import Agreement
-from repatriation.selectors import agreements_with_progress
+from repatriation.selectors import agreements_in_scope, agreements_with_progress
 
 
 def agreement_progress(scope: LedgerScope) -> list[dict]:
-    agreements = agreements_with_progress(
-        conflict=scope.conflict, party=scope.party, as_of=scope.as_of
-    ).order_by("concluded_on", "id")
+    in_scope = {"conflict": scope.conflict, "party": scope.party, "as_of": scope.as_of}
+    # Most ledgers have none: a plain look first spares them the progress query, whose
+    # planning alone costs more.
+    if not agreements_in_scope(**in_scope).exists():
+        return []
+    agreements = agreements_with_progress(**in_scope).order_by("concluded_on", "id")
     return [row for agreement in agreements for row in _sides(agreement, scope)]
 
 

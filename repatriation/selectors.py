@@ -28,6 +28,24 @@ def _received(party_field: str, delivered: Q) -> Case:
     )
 
 
+def agreements_in_scope(
+    *,
+    conflict: Conflict | None = None,
+    party: Party | None = None,
+    as_of: datetime.date | None = None,
+) -> QuerySet[Agreement]:
+    """The agreements of ``conflict`` the ``party`` is a side of, concluded by ``as_of``
+    (``None``: any)."""
+    agreements = Agreement.objects.all()
+    if conflict is not None:
+        agreements = agreements.filter(conflict=conflict)
+    if party is not None:
+        agreements = agreements.filter(Q(party_a=party) | Q(party_b=party))
+    if as_of is not None:
+        agreements = agreements.filter(concluded_on__lte=as_of)
+    return agreements
+
+
 def agreements_with_progress(
     *,
     conflict: Conflict | None = None,
@@ -41,22 +59,19 @@ def agreements_with_progress(
     side of; ``as_of`` keeps those concluded by that day and counts only the tranches dated
     on or before it, as the ledger of that day does.
     """
-    agreements = Agreement.objects.select_related("conflict", "party_a", "party_b", "mediator")
-    delivered = Q()
-    if conflict is not None:
-        agreements = agreements.filter(conflict=conflict)
-    if party is not None:
-        agreements = agreements.filter(Q(party_a=party) | Q(party_b=party))
-    if as_of is not None:
-        agreements = agreements.filter(concluded_on__lte=as_of)
-        delivered = Q(handovers__date__lte=as_of)
-    return agreements.annotate(
-        received_to_a=_received("party_a", delivered),
-        received_to_b=_received("party_b", delivered),
-        tranche_count=Count("handovers", filter=delivered, distinct=True),
-    ).annotate(
-        due_to_a=Greatest(F("count_to_a") - F("received_to_a"), Value(0)),
-        due_to_b=Greatest(F("count_to_b") - F("received_to_b"), Value(0)),
+    agreements = agreements_in_scope(conflict=conflict, party=party, as_of=as_of)
+    delivered = Q() if as_of is None else Q(handovers__date__lte=as_of)
+    return (
+        agreements.select_related("conflict", "party_a", "party_b", "mediator")
+        .annotate(
+            received_to_a=_received("party_a", delivered),
+            received_to_b=_received("party_b", delivered),
+            tranche_count=Count("handovers", filter=delivered, distinct=True),
+        )
+        .annotate(
+            due_to_a=Greatest(F("count_to_a") - F("received_to_a"), Value(0)),
+            due_to_b=Greatest(F("count_to_b") - F("received_to_b"), Value(0)),
+        )
     )
 
 

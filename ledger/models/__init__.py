@@ -2,12 +2,19 @@
 every remains, person and status change (one module per kind, all importable from here)."""
 
 from ledger.models.checks import ConfirmedCheck, ConfirmedCheckKind
+from ledger.models.figure_points import FigurePoint
+from ledger.models.handover_days import HandoverDay, HandoverMismatch
 from ledger.models.person_tallies import (
     CaptivityTally,
     PersonCaptivity,
     PersonNowTally,
     PersonSpell,
     PersonTally,
+)
+from ledger.models.pipeline_tallies import (
+    PipelineConfirmedTally,
+    PipelineDaysTally,
+    PipelineReceiptTally,
 )
 from ledger.models.releases import Release
 from ledger.models.remains_tallies import (
@@ -22,6 +29,9 @@ __all__ = [
     "CaptivityTally",
     "ConfirmedCheck",
     "ConfirmedCheckKind",
+    "FigurePoint",
+    "HandoverDay",
+    "HandoverMismatch",
     "HandoverReturnTally",
     "HandoverTally",
     "IdentificationTally",
@@ -30,6 +40,9 @@ __all__ = [
     "PersonNowTally",
     "PersonSpell",
     "PersonTally",
+    "PipelineConfirmedTally",
+    "PipelineDaysTally",
+    "PipelineReceiptTally",
     "Release",
     "ReturnedTally",
 ]

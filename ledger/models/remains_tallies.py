@@ -2,6 +2,8 @@
 pipeline's (``IdentificationTally``) and the ``returned`` block's."""
 
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Greatest
 
 
 class IdentificationTally(models.Model):
@@ -37,7 +39,23 @@ class IdentificationTally(models.Model):
                 # Covering: the figures read the tallies from the index alone.
                 include=["identification", "identified_on", "returned_on", "released_on", "n"],
                 name="ledger_tally_scope",
-            )
+            ),
+            # The rows whose last event (receipt, identification, release) is after a day: what
+            # the pipeline figures read backward from a ledger's end correct its sums by.
+            models.Index(
+                "conflict_id",
+                "party_id",
+                Greatest("received_on", "identified_on", "released_on"),
+                condition=Q(returned_on__isnull=True),
+                include=["received_on", "identification", "identified_on", "released_on", "n"],
+                name="ledger_tally_last_event",
+            ),
+            # Remains returned to the sender are few: the backward reading reads them one by one.
+            models.Index(
+                fields=["conflict_id", "party_id", "received_on"],
+                condition=Q(returned_on__isnull=False),
+                name="ledger_tally_returned",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,70 +1,75 @@
-"""Figures as their sources stated them: the official ones, the other claims, the lowered."""
+"""Figures as their sources stated them: the official ones, the other claims, the lowered.
+
+Read from the figure points (``ledger.sql.figure_points``), whose indexes hold each
+(ledger, category)'s and each series' figures newest first: the latest figure on or before a
+day is the first index entry at or below it, and the changed figures are flagged. Only the
+rows returned are joined to their figure, statement and source for the columns shown.
+"""
 
 from casualties.choices import FigureCategory
-from ledger.sql.common import FIGURE, SOURCE, STATEMENT, dated, in_scope, literal, literals
+from ledger.sql.common import SOURCE, literal
+from ledger.sql.figure_points import CATEGORIES, LEDGERS, NEWEST_FIRST, POINT, in_view, shown
 
-
-def _figures(*, every_revision: bool = False) -> str:
-    """Figures with their statement and source, in scope and dated. ``self_reported``: the
-    source speaks for the party the figure is about. ``%(source)s`` (a source's name, or NULL)
-    keeps only that authority's self-reported figures; other parties' claims stay. A figure
-    restated in its statement with another value is a revision: only the latest counts,
-    unless ``every_revision`` (to list the revisions)."""
-    latest = f"""
-        AND NOT EXISTS (
-            SELECT 1 FROM {FIGURE} newer
-            WHERE newer.statement_id = f.statement_id AND newer.category = f.category
-                AND newer.subject_party_id = f.subject_party_id AND newer.revision > f.revision
-        )"""
-    return f"""
-    SELECT st.conflict_id, f.subject_party_id AS party_id, f.category, f.value, f.civilians,
-           f.qualifier, st.as_of, st.issued_on, st.id AS statement, s.id AS source_id,
-           s.name AS source, st.citation_title, st.citation_url, f.revision,
-           (s.party_id IS NOT DISTINCT FROM f.subject_party_id) AS self_reported
-    FROM {FIGURE} f
-    JOIN {STATEMENT} st ON st.id = f.statement_id
-    JOIN {SOURCE} s ON s.id = st.source_id
-    WHERE {in_scope("st.conflict_id", "f.subject_party_id")} AND {dated("st.as_of")}
-        AND (%(source)s::text IS NULL OR s.name = %(source)s::text
-             OR s.party_id IS DISTINCT FROM f.subject_party_id)
-        {"" if every_revision else latest}
-"""
-
-
-FIGURES = _figures()
-# Every revision: for the queries that pick one figure per key by LATEST_ORDER, whose last
-# term takes a statement's latest revision, cheaper than excluding the earlier ones first.
-REVISIONS = _figures(every_revision=True)
-
-LATEST_ORDER = "as_of DESC, issued_on DESC, statement DESC, revision DESC"
-
+# Per ledger and category, the latest self-reported figure: by as_of, issued_on, statement,
+# then revision (a statement's latest revision counts).
+_LATEST_OFFICIAL = f"""ledgers l CROSS JOIN {CATEGORIES}
+    CROSS JOIN LATERAL (
+        SELECT * FROM {POINT} p
+        WHERE p.conflict_id = l.conflict_id AND p.party_id = l.party_id
+            AND p.category = categories.category AND p.self_reported AND {in_view()}
+        ORDER BY {NEWEST_FIRST} LIMIT 1
+    ) p"""
 OFFICIAL = f"""
-    SELECT DISTINCT ON (conflict_id, party_id, category) *
-    FROM ({REVISIONS}) fig
-    WHERE self_reported
-    ORDER BY conflict_id, party_id, category, {LATEST_ORDER}
+    WITH ledgers AS ({LEDGERS})
+    {shown(_LATEST_OFFICIAL)}
+    ORDER BY p.conflict_id, p.party_id, p.category
 """
 
-OTHER_CLAIMS = f"""
-    SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
-    FROM ({REVISIONS}) fig
-    WHERE NOT self_reported
-    ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
+
+def latest_per_source(*, self_reported: bool) -> str:
+    """Per ledger, source and category, the latest figure: of the party's own authorities
+    (``self_reported``) or of every other source. One index probe per (source, category)."""
+    speaks = "=" if self_reported else "IS DISTINCT FROM"
+    latest = f"""series k CROSS JOIN LATERAL (
+        SELECT * FROM {POINT} p
+        WHERE p.conflict_id = k.conflict_id AND p.party_id = k.party_id
+            AND p.source_id = k.source_id AND p.category = k.category
+            AND p.self_reported = {self_reported} AND {in_view()}
+        ORDER BY {NEWEST_FIRST} LIMIT 1
+    ) p"""
+    return f"""
+    WITH ledgers AS ({LEDGERS}),
+    series AS (
+        SELECT l.conflict_id, l.party_id, s.id AS source_id, categories.category
+        FROM ledgers l JOIN {SOURCE} s ON s.party_id {speaks} l.party_id
+        CROSS JOIN {CATEGORIES}
+    )
+    {shown(latest)}
+    ORDER BY p.conflict_id, p.party_id, p.source_id, p.category
 """
+
+
+OTHER_CLAIMS = latest_per_source(self_reported=False)
 
 
 def official_series(category: FigureCategory) -> str:
     """Per ledger and date, the self-reported figure of ``category`` (the latest issued)."""
     return f"""
-        SELECT DISTINCT ON (conflict_id, party_id, as_of) conflict_id, party_id, as_of AS date,
-               value, statement, source
-        FROM ({REVISIONS}) fig
-        WHERE self_reported AND category = {literal(category)}
-        ORDER BY conflict_id, party_id, as_of, issued_on DESC, statement DESC, revision DESC
+        SELECT p.conflict_id, p.party_id, p.as_of AS date, p.value, p.statement_id AS statement,
+               s.name AS source
+        FROM (
+            SELECT DISTINCT ON (p.conflict_id, p.party_id, p.as_of) p.conflict_id, p.party_id,
+                   p.as_of, p.value, p.statement_id, p.source_id
+            FROM {POINT} p
+            WHERE p.self_reported AND p.category = {literal(category)} AND {in_view()}
+            ORDER BY p.conflict_id, p.party_id, {NEWEST_FIRST}
+        ) p
+        JOIN {SOURCE} s ON s.id = p.source_id
     """
 
 
-# Categories that only ever grow: a source lowering one is a discrepancy.
+# Categories that only ever grow: a source lowering one is a discrepancy. The points carry
+# the flag (migration ledger/0008_figure_points keeps the same list).
 CUMULATIVE_CATEGORIES = (
     FigureCategory.KILLED,
     FigureCategory.KILLED_OR_MISSING,
@@ -74,38 +79,21 @@ CUMULATIVE_CATEGORIES = (
     FigureCategory.REMAINS_IDENTIFIED,
 )
 
-# A source's figure that changed: lowered although cumulative (``decreased``), or restated for
-# the same date with another value (``revised``: a later revision or statement of the same
-# as_of). One query for both, so the ledger's query count stays fixed.
+# A source's figure that changed: lowered although cumulative (``decreased``: a latest
+# revision below the one before it in its series, for an earlier date), or restated for the
+# same date with another value (``revised``: a later revision or statement of the same as_of).
+# One query for both, so the ledger's query count stays fixed; a point flagged both ways gives
+# two rows. A point's predecessors are dated on or before it and share its source, so the date
+# and source filters keep or drop whole runs.
+_CHANGES = f"""{POINT} p CROSS JOIN LATERAL (VALUES
+        ('decreased', p.decreased, p.decreased_from, p.decreased_statement, p.decreased_as_of),
+        ('revised', p.revised, p.revised_from, p.revised_statement, p.as_of)
+    ) change (change, flagged, previous_value, previous_statement, previous_as_of)"""
+_PREVIOUS = (
+    ", change.previous_value, change.previous_statement, change.previous_as_of, change.change"
+)
 FIGURE_CHANGES = f"""
-    SELECT * FROM (
-        SELECT fig.*,
-               lag(value) OVER w AS previous_value,
-               lag(statement) OVER w AS previous_statement,
-               lag(as_of) OVER w AS previous_as_of,
-               'decreased' AS change
-        FROM ({FIGURES}) fig
-        WHERE category IN ({literals(CUMULATIVE_CATEGORIES)})
-        WINDOW w AS (
-            PARTITION BY conflict_id, party_id, source_id, category
-            ORDER BY as_of, issued_on, statement
-        )
-    ) series
-    -- A lower value for the same date is a revision (below), not a decrease.
-    WHERE value < previous_value AND as_of <> previous_as_of
-    UNION ALL
-    SELECT * FROM (
-        SELECT fig.*,
-               lag(value) OVER w AS previous_value,
-               lag(statement) OVER w AS previous_statement,
-               lag(as_of) OVER w AS previous_as_of,
-               'revised' AS change
-        FROM ({_figures(every_revision=True)}) fig
-        WINDOW w AS (
-            PARTITION BY conflict_id, party_id, source_id, category, as_of
-            ORDER BY issued_on, statement, revision
-        )
-    ) restated
-    WHERE value <> previous_value
-    ORDER BY as_of, statement, revision
+    {shown(_CHANGES, extra=_PREVIOUS)}
+    WHERE (p.decreased OR p.revised) AND change.flagged AND {in_view()}
+    ORDER BY p.as_of, p.statement_id, p.revision, change.change
 """

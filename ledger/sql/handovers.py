@@ -12,7 +12,8 @@ from ledger.sql.common import (
     literal,
 )
 from ledger.sql.figures import official_series
-from ledger.sql.returned_tallies import HANDOVER_TALLY, RETURN_TALLY, RETURNED_TALLY
+from ledger.sql.handover_days import DAYS, MISMATCHES
+from ledger.sql.returned_tallies import RETURN_TALLY, RETURNED_TALLY
 from repatriation.choices import (
     Disposition,
     HandoverKind,
@@ -38,6 +39,12 @@ HANDOVERS_IN_SCOPE = f"""
         AND {in_scope("conflict_id", "to_party_id")} AND {dated("date")}
 """
 
+# The verified ones of them (as ``h``), for the few handovers read by id: corrected or claimed.
+VERIFIED_IN_SCOPE = (
+    f"h.state = {VERIFIED} AND h.kind IN ({REMAINS_KIND}, {RECOVERY_KIND}) "
+    f"AND {in_scope('h.conflict_id', 'h.to_party_id')} AND {dated('h.date')}"
+)
+
 # A confirmation or presumption counts only from its date: as of an earlier day the remains
 # were still unidentified. (Confirmed remains always have identified_on: a constraint.)
 IDENTIFIED_BY_THEN = dated("r.identified_on")
@@ -55,21 +62,28 @@ RETURNED_TO_SENDER = (
 )
 
 
-# Each handover in scope with its remains counted from the tallies (ledger.models), never the
-# remains themselves: ``logged`` all of them, ``n`` those not yet returned to the sender as of
-# the day, ``complete`` the complete ones of those.
-PER_HANDOVER = f"""
-    SELECT h.id, h.conflict_id, h.party_id, h.state, h.date, h.reported_count, h.kind,
-           coalesce(t.logged, 0) AS logged,
-           coalesce(t.logged, 0) - coalesce(back.n, 0) AS n,
+# Per ledger, date, kind and verified or not: the handovers in scope, their announced counts and
+# their remains, summed from the day rows (ledger.models.HandoverDay), never every handover:
+# ``logged`` all the remains, ``n`` those not yet returned to the sender as of the day,
+# ``complete`` the complete ones of those. What went back to the sender is taken from its few
+# handovers (HandoverReturnTally, usually none).
+PER_DAY = f"""
+    WITH back AS (
+        SELECT h.conflict_id, h.to_party_id AS party_id, h.date, h.kind,
+               h.state = {VERIFIED} AS verified, sum(b.n) AS n, sum(b.complete) AS complete
+        FROM {RETURN_TALLY} b JOIN {HANDOVER} h ON h.id = b.handover_id
+        WHERE {dated("b.returned_on")} AND h.kind IN ({REMAINS_KIND}, {RECOVERY_KIND})
+            AND {in_scope("h.conflict_id", "h.to_party_id")} AND {dated("h.date")}
+        GROUP BY 1, 2, 3, 4, 5
+    )
+    SELECT d.conflict_id, d.party_id, d.day AS date, d.kind, d.verified, d.handovers,
+           d.reported, d.logged, d.logged - coalesce(back.n, 0) AS n,
            coalesce(back.n, 0) AS returned_to_sender,
-           coalesce(t.complete, 0) - coalesce(back.complete, 0) AS complete
-    FROM h LEFT JOIN {HANDOVER_TALLY} t ON t.handover_id = h.id
-    LEFT JOIN (
-        SELECT handover_id, sum(n) AS n, sum(complete) AS complete FROM {RETURN_TALLY}
-        WHERE handover_id IN (SELECT id FROM h) AND {dated("returned_on")}
-        GROUP BY handover_id
-    ) back ON back.handover_id = h.id
+           d.complete - coalesce(back.complete, 0) AS complete
+    FROM {DAYS} d LEFT JOIN back
+        ON (back.conflict_id, back.party_id, back.date, back.kind, back.verified)
+            = (d.conflict_id, d.party_id, d.day, d.kind, d.verified)
+    WHERE {in_scope("d.conflict_id", "d.party_id")} AND {dated("d.day")}
 """
 # Per ledger, how many remains of its verified handovers count as confirmed (of them complete)
 # and presumptive as of the day, and how many persons they identify: each a sum of day tallies.
@@ -85,33 +99,37 @@ IDENTIFIED = f"""
 """
 
 
-def handovers_query(per_handover: str, identified: str) -> str:
-    """Everything about handovers, from per-handover counts (``PER_HANDOVER``'s columns) and
-    per-ledger identification counts (``IDENTIFIED``'s): the returned counts, the count
-    mismatches, the comparison with the latest official "remains returned", and the timeline
-    (one point per date on which any series moved, each series carried forward from its last
-    value: the count() window numbers each run of dates since a value was last stated). Dates
-    inside the JSON columns come back as ISO strings. The tests pass the same counts taken from
-    the remains, to check the tallies against them."""
+def handovers_query(per_day: str, identified: str) -> str:
+    """Everything about handovers, from day sums (``PER_DAY``'s columns) and per-ledger
+    identification counts (``IDENTIFIED``'s): the returned counts, the count mismatches, the
+    comparison with the latest official "remains returned", and the timeline (one point per
+    date on which any series moved, each series carried forward from its last value: the
+    count() window numbers each run of dates since a value was last stated). Dates inside the
+    JSON columns come back as ISO strings. The tests pass the same sums taken from the remains,
+    to check the tables against them."""
     return f"""
-    WITH h AS ({HANDOVERS_IN_SCOPE}),
-    per_handover AS ({per_handover}),
+    WITH per_day AS ({per_day}),
     identified AS ({identified}),
     verified AS (
         SELECT conflict_id, party_id,
-               count(*) FILTER (WHERE state = {VERIFIED}) AS handovers,
-               sum(reported_count) FILTER (WHERE state = {VERIFIED}) AS reported,
-               count(*) FILTER (WHERE state <> {VERIFIED}) AS pending_handovers,
-               sum(n) FILTER (WHERE state = {VERIFIED}) AS received,
-               sum(n) FILTER (WHERE state = {VERIFIED} AND kind = {RECOVERY_KIND}) AS recovered,
-               sum(complete) FILTER (WHERE state = {VERIFIED}) AS complete,
-               sum(returned_to_sender) FILTER (WHERE state = {VERIFIED}) AS returned_to_sender,
-               sum(logged) FILTER (WHERE state <> {VERIFIED}) AS pending,
+               sum(handovers) FILTER (WHERE verified) AS handovers,
+               sum(reported) FILTER (WHERE verified) AS reported,
+               sum(handovers) FILTER (WHERE NOT verified) AS pending_handovers,
+               sum(n) FILTER (WHERE verified) AS received,
+               sum(n) FILTER (WHERE verified AND kind = {RECOVERY_KIND}) AS recovered,
+               sum(complete) FILTER (WHERE verified) AS complete,
+               sum(returned_to_sender) FILTER (WHERE verified) AS returned_to_sender,
+               sum(logged) FILTER (WHERE NOT verified) AS pending
+        FROM per_day GROUP BY conflict_id, party_id
+    ),
+    mismatches AS (
+        SELECT conflict_id, party_id,
                json_agg(json_build_object(
-                   'handover', id, 'date', date, 'reported', reported_count, 'received', logged
-               ) ORDER BY date, id) FILTER (WHERE state = {VERIFIED} AND logged <> reported_count)
-                   AS count_mismatches
-        FROM per_handover GROUP BY conflict_id, party_id
+                   'handover', handover_id, 'date', date, 'reported', reported, 'received', logged
+               ) ORDER BY date, handover_id) AS count_mismatches
+        FROM {MISMATCHES}
+        WHERE {in_scope("conflict_id", "party_id")} AND {dated("date")}
+        GROUP BY conflict_id, party_id
     ),
     -- Returned-to-sender remains are unidentified (a constraint), so none is among the
     -- confirmed or presumptive ones.
@@ -140,7 +158,7 @@ def handovers_query(per_handover: str, identified: str) -> str:
     returned AS ({official_series(FigureCategory.REMAINS_RETURNED)}),
     received AS (
         SELECT conflict_id, party_id, date, sum(n) AS n
-        FROM per_handover WHERE state = {VERIFIED}
+        FROM per_day WHERE verified
         GROUP BY conflict_id, party_id, date
     ),
     dates AS (
@@ -180,44 +198,45 @@ def handovers_query(per_handover: str, identified: str) -> str:
         FROM returned ORDER BY conflict_id, party_id, date DESC
     ),
     received_by_latest_returned AS (
-        SELECT l.conflict_id, l.party_id, coalesce(sum(p.n), 0) AS n
+        SELECT l.conflict_id, l.party_id, coalesce(sum(r.n), 0) AS n
         FROM latest_returned l
-        LEFT JOIN per_handover p
-            ON (p.conflict_id, p.party_id) = (l.conflict_id, l.party_id)
-            AND p.state = {VERIFIED} AND p.date <= l.date
+        LEFT JOIN received r
+            ON (r.conflict_id, r.party_id) = (l.conflict_id, l.party_id) AND r.date <= l.date
         GROUP BY l.conflict_id, l.party_id
     ),
+    -- Corrections and disagreeing claims are few: each is read from its own table and joined
+    -- to its handover, not looked for among every handover in scope.
     corrections AS (
-        SELECT h.conflict_id, h.party_id,
+        SELECT h.conflict_id, h.to_party_id AS party_id,
                json_agg(json_build_object(
                    'handover', h.id, 'date', h.date, 'corrected_at', c.revised_at,
                    'reason', c.reason
                ) ORDER BY c.revised_at, c.id) AS corrections
-        FROM h JOIN {REVISION} c ON c.handover_id = h.id
-        WHERE h.state = {VERIFIED} AND c.kind = {CORRECTION}
-            AND {dated("(c.revised_at AT TIME ZONE 'UTC')::date")}
-        GROUP BY h.conflict_id, h.party_id
+        FROM {REVISION} c JOIN {HANDOVER} h ON h.id = c.handover_id
+        WHERE c.kind = {CORRECTION} AND {dated("(c.revised_at AT TIME ZONE 'UTC')::date")}
+            AND {VERIFIED_IN_SCOPE}
+        GROUP BY 1, 2
     ),
     -- Verified handovers whose parties announced different counts (DESIGN §4), each with
     -- every claim made by as_of.
     claims AS (
-        SELECT h.conflict_id, h.party_id,
+        SELECT conflict_id, party_id,
                json_agg(json_build_object(
-                   'handover', h.id, 'date', h.date, 'claims', c.claims
-               ) ORDER BY h.date, h.id) AS claims_disagree
-        FROM h JOIN (
-            SELECT cl.handover_id,
+                   'handover', id, 'date', date, 'claims', claims
+               ) ORDER BY date, id) AS claims_disagree
+        FROM (
+            SELECT h.id, h.date, h.conflict_id, h.to_party_id AS party_id,
                    json_agg(json_build_object(
                        'party', p.code, 'count', cl.count, 'stated_on', cl.stated_on,
                        'citation', cl.citation
                    ) ORDER BY p.code) AS claims
-            FROM {CLAIM} cl JOIN {PARTY} p ON p.id = cl.party_id
-            WHERE cl.handover_id IN (SELECT id FROM h) AND {dated("cl.stated_on")}
-            GROUP BY cl.handover_id
+            FROM {CLAIM} cl JOIN {HANDOVER} h ON h.id = cl.handover_id
+            JOIN {PARTY} p ON p.id = cl.party_id
+            WHERE {dated("cl.stated_on")} AND {VERIFIED_IN_SCOPE}
+            GROUP BY h.id
             HAVING min(cl.count) <> max(cl.count)
-        ) c ON c.handover_id = h.id
-        WHERE h.state = {VERIFIED}
-        GROUP BY h.conflict_id, h.party_id
+        ) c
+        GROUP BY conflict_id, party_id
     ),
     ledgers AS (
         SELECT conflict_id, party_id FROM counts
@@ -235,7 +254,7 @@ def handovers_query(per_handover: str, identified: str) -> str:
            coalesce(c.pending, 0)::bigint AS pending,
            coalesce(c.returned_to_sender, 0)::bigint AS returned_to_sender,
            coalesce(c.identified, 0)::bigint AS identified,
-           coalesce(c.count_mismatches, '[]') AS count_mismatches,
+           coalesce(m.count_mismatches, '[]') AS count_mismatches,
            l.value AS official_returned, l.date AS official_returned_as_of,
            l.statement AS official_returned_statement, l.source AS official_returned_source,
            rl.n::bigint AS received_by_official_returned,
@@ -245,6 +264,7 @@ def handovers_query(per_handover: str, identified: str) -> str:
     FROM ledgers k
     LEFT JOIN timeline t USING (conflict_id, party_id)
     LEFT JOIN counts c USING (conflict_id, party_id)
+    LEFT JOIN mismatches m USING (conflict_id, party_id)
     LEFT JOIN latest_returned l USING (conflict_id, party_id)
     LEFT JOIN received_by_latest_returned rl USING (conflict_id, party_id)
     LEFT JOIN corrections x USING (conflict_id, party_id)
@@ -252,4 +272,4 @@ def handovers_query(per_handover: str, identified: str) -> str:
 """
 
 
-HANDOVERS = handovers_query(PER_HANDOVER, IDENTIFIED)
+HANDOVERS = handovers_query(PER_DAY, IDENTIFIED)

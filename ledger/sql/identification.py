@@ -7,12 +7,13 @@ sender by then are not the party's and leave every figure. Confirmed remains not
 the family nor buried by then (``awaiting_release``) are still in the party's care. Grouped per
 ledger, or per handover, with the same filters, so the ledger and a handover's page cannot
 disagree. A handover's figures read its remains; a ledger's sum the tallies the triggers keep
-(``_tally_query``), the same figures without reading every remains — the tests hold the two to
-each other.
+(``_tally_query``, or backward from the ledger's end: ``ledger.sql.pipeline_backward``), the
+same figures without reading every remains — the tests hold them to each other.
 """
 
 from ledger.sql.common import HANDOVER, REMAINS, in_scope, literal
 from ledger.sql.identification_tallies import TALLY
+from ledger.sql.pipeline_backward import BACKWARD, backward_query
 from repatriation.choices import Disposition, HandoverKind, HandoverState, Identification
 
 # Days after receipt by which a share of the remains received is asked to be confirmed.
@@ -182,4 +183,16 @@ def _tally_query() -> str:
 
 # The remains-level query for one ledger: what the tallies must always agree with (tests).
 LEDGER_PIPELINE_FROM_REMAINS = pipeline_query(by_handover=False)
-LEDGER_PIPELINE = _tally_query()
+# One ledger's figures as of R from the tallies received up to R, or (one ledger only) from the
+# backward tallies less the rows with an event after R (``ledger.sql.pipeline_backward``).
+LEDGER_PIPELINE_FORWARD = _tally_query()
+LEDGER_PIPELINE_BACKWARD = backward_query(
+    within_days=WITHIN_DAYS, age_bands=AGE_BANDS, trailing_days=TRAILING_DAYS, age_bin=_age_bin()
+)
+# The side read is chosen in the query (one-time filters: the other side is never run), so the
+# figures stay one query whatever R is.
+LEDGER_PIPELINE = f"""
+    SELECT * FROM ({LEDGER_PIPELINE_FORWARD}) forward WHERE NOT ({BACKWARD})
+    UNION ALL
+    SELECT * FROM ({LEDGER_PIPELINE_BACKWARD}) backward WHERE {BACKWARD}
+"""

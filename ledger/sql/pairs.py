@@ -1,14 +1,14 @@
 """Every (conflict, party) that has a ledger: figures about it, handovers to it, or persons."""
 
 from ledger.sql.common import CONFLICT, HANDOVER, PARTY, PERSON, in_scope
-from ledger.sql.figures import FIGURES
+from ledger.sql.figure_points import POINT, in_view
 from ledger.sql.handovers import RECOVERY_KIND, REMAINS_KIND
 
 PAIRS = f"""
     SELECT pairs.conflict_id, pairs.party_id, c.slug AS conflict, c.name AS conflict_name,
            p.code AS party, p.name AS party_name
     FROM (
-        SELECT conflict_id, party_id FROM ({FIGURES}) fig
+        SELECT conflict_id, party_id FROM {POINT} p WHERE {in_view()}
         UNION SELECT conflict_id, to_party_id FROM {HANDOVER}
             -- Recovered remains give the recovering party a ledger too (no handover to it).
             WHERE kind IN ({REMAINS_KIND}, {RECOVERY_KIND})

@@ -8,6 +8,7 @@ matching ``CURRENT`` one reads back from the tally.
 """
 
 from ledger.models import HandoverReturnTally, HandoverTally, IdentifiedPerson, ReturnedTally
+from ledger.sql import handover_days
 from ledger.sql.common import HANDOVER, REMAINS, literal
 from repatriation.choices import (
     Disposition,
@@ -94,6 +95,8 @@ TALLIES = [
 
 # As for the identification tallies (ledger.sql.identification_tallies): the lock waits for
 # every transaction that changed a tally and holds new ones back until the rebuilt rows commit.
+# The handover day sums last: rebuilding the handover tallies fires their triggers, whose
+# result their own rebuild replaces.
 REBUILD = [
     statement
     for table, columns, rows, _current in TALLIES
@@ -102,4 +105,4 @@ REBUILD = [
         f"DELETE FROM {table}",
         f"INSERT INTO {table} ({columns}) {rows}",
     )
-]
+] + handover_days.REBUILD

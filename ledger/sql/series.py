@@ -4,21 +4,24 @@ One query each, grouped by (conflict, party): the series' points come back as JS
 dates as ISO strings.
 """
 
-from ledger.sql.common import dated
-from ledger.sql.figures import LATEST_ORDER, REVISIONS
+from ledger.sql.common import SOURCE, dated
+from ledger.sql.figure_points import POINT, in_view
+from ledger.sql.figures import latest_per_source
 from ledger.sql.handovers import HANDOVERS_IN_SCOPE, VERIFIED
 from ledger.sql.returned_tallies import HANDOVER_TALLY, RETURN_TALLY
 
-# Per source, category and date the latest-issued figure: the party's own authorities'
-# ("official") and other parties' ("claim"); then what verified handovers brought, cumulative.
+# Per source, category and date the latest-issued figure (the points flagged ``day_latest``):
+# the party's own authorities' ("official") and other parties' ("claim").
+PER_DATE = f"""
+        SELECT p.conflict_id, p.party_id, p.self_reported, p.source_id, p.category, p.as_of,
+               p.value
+        FROM {POINT} p
+        WHERE p.day_latest AND {in_view()}
+"""
+
+# Each series by date; then what verified handovers brought, cumulative.
 SERIES = f"""
-    WITH per_date AS (
-        SELECT DISTINCT ON (conflict_id, party_id, self_reported, source_id, category, as_of)
-               conflict_id, party_id, self_reported, source_id, source, category, as_of, value
-        FROM ({REVISIONS}) fig
-        ORDER BY conflict_id, party_id, self_reported, source_id, category, as_of,
-                 issued_on DESC, statement DESC, revision DESC
-    ),
+    WITH per_date AS ({PER_DATE}),
     -- Remains received, counted from the tallies: logged, less those sent back by the day.
     received_by_date AS (
         SELECT h.conflict_id, h.party_id, h.date,
@@ -32,12 +35,18 @@ SERIES = f"""
         WHERE h.state = {VERIFIED}
         GROUP BY h.conflict_id, h.party_id, h.date
     )
-    SELECT conflict_id, party_id,
-           CASE WHEN self_reported THEN 'official' ELSE 'claim' END AS kind,
-           category, source_id, source,
-           json_agg(json_build_object('date', as_of, 'value', value) ORDER BY as_of) AS points
-    FROM per_date
-    GROUP BY conflict_id, party_id, self_reported, category, source_id, source
+    -- Grouped in the order of the points' index, which reads them sorted; named after.
+    SELECT g.conflict_id, g.party_id,
+           CASE WHEN g.self_reported THEN 'official' ELSE 'claim' END AS kind,
+           g.category, g.source_id, s.name AS source, g.points
+    FROM (
+        SELECT conflict_id, party_id, self_reported, source_id, category,
+               json_agg(json_build_object('date', as_of, 'value', value) ORDER BY as_of)
+                   AS points
+        FROM per_date
+        GROUP BY conflict_id, party_id, self_reported, source_id, category
+    ) g
+    JOIN {SOURCE} s ON s.id = g.source_id
     UNION ALL
     SELECT conflict_id, party_id, 'received', NULL, NULL, NULL,
            json_agg(json_build_object('date', date, 'value', total) ORDER BY date)
@@ -51,9 +60,4 @@ SERIES = f"""
 """
 
 # Each of the party's own authorities, with its latest figure in every category it states.
-SOURCES = f"""
-    SELECT DISTINCT ON (conflict_id, party_id, source_id, category) *
-    FROM ({REVISIONS}) fig
-    WHERE self_reported
-    ORDER BY conflict_id, party_id, source_id, category, {LATEST_ORDER}
-"""
+SOURCES = latest_per_source(self_reported=True)

@@ -1,6 +1,6 @@
 """The tallies the ledger's ``returned`` block reads: kept by triggers, they always equal the
 full aggregate of the remains, and the block computed from them equals the one computed from
-every remains (the full scan the ledger ran before the tallies, kept here only)."""
+every remains (the full scan the ledger ran before the tallies, kept in the tests only)."""
 
 import datetime
 import io
@@ -18,12 +18,12 @@ from ledger.sql.handovers import (
     PRESUMPTIVE,
     RETURNED_TO_SENDER,
     VERIFIED,
-    handovers_query,
 )
 from ledger.sql.returned_tallies import IDENTIFIED, RETURNED_TALLY, TALLIES
 from repatriation.choices import HandoverKind, HandoverState, Identification, RemainsCondition
 from repatriation.models import Handover, Remains
 from tests.factories import HandoverFactory, RemainsFactory
+from tests.ledger.handovers_reference import reference_handovers_query
 from tests.ledger.test_identification_tallies import START, D, day, random_writes, remains_fields
 from tests.ledger.test_ledger import World
 
@@ -49,7 +49,9 @@ IDENTIFIED_FROM_REMAINS = f"""
     WHERE h.state = {VERIFIED}
     GROUP BY h.conflict_id, h.party_id
 """
-HANDOVERS_FROM_REMAINS = handovers_query(PER_HANDOVER_FROM_REMAINS, IDENTIFIED_FROM_REMAINS)
+HANDOVERS_FROM_REMAINS = reference_handovers_query(
+    PER_HANDOVER_FROM_REMAINS, IDENTIFIED_FROM_REMAINS
+)
 
 
 def rows(query):

@@ -1,16 +1,22 @@
 """``manage.py rebuild_tallies``: recompute the ledger's tallies (the identification
-pipeline's, the returned block's, the persons', and the confirmed remains' checks) from the
-remains, handovers, persons and status changes (after a load with triggers off, or to check
-the triggers)."""
+pipeline's, the returned block's, the persons', the confirmed remains' checks, and the figure
+points) from the remains, handovers, persons, status changes and figures (after a load with
+triggers off, or to check the triggers)."""
 
 from django.core.management.base import BaseCommand
 from django.db import connections, transaction
 
-from ledger.sql import identification_tallies, persons, registry, returned_tallies
+from ledger.sql import (
+    figure_points,
+    identification_tallies,
+    persons,
+    registry,
+    returned_tallies,
+)
 
 
 class Command(BaseCommand):
-    help = "Recompute the ledger's tallies from the remains, handovers and status changes."
+    help = "Recompute the ledger's tallies from the remains, handovers, status changes and figures."
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
@@ -22,6 +28,7 @@ class Command(BaseCommand):
             + returned_tallies.REBUILD
             + registry.REBUILD
             + persons.REBUILD
+            + figure_points.REBUILD
         )
         with transaction.atomic(using=database), connections[database].cursor() as cursor:
             for statement in statements:
@@ -38,7 +45,9 @@ class Command(BaseCommand):
             [counted] = cursor.fetchone()
             cursor.execute(f"SELECT count(*) FROM {persons.CHECKS}")
             [checks] = cursor.fetchone()
+            cursor.execute(f"SELECT count(*) FROM {figure_points.POINT}")
+            [points] = cursor.fetchone()
         self.stdout.write(
             f"{rows} tally rows for {remains} remains; {days} returned day tallies; "
-            f"{counted} persons; {checks} confirmed remains checks."
+            f"{counted} persons; {checks} confirmed remains checks; {points} figure points."
         )

@@ -6,7 +6,9 @@ from ledger.models.figure_points import FigurePoint
 from ledger.models.handover_days import HandoverDay, HandoverMismatch
 from ledger.models.person_tallies import (
     CaptivityTally,
+    HeldDaysTally,
     PersonCaptivity,
+    PersonMonthTally,
     PersonNowTally,
     PersonSpell,
     PersonTally,
@@ -34,9 +36,11 @@ __all__ = [
     "HandoverMismatch",
     "HandoverReturnTally",
     "HandoverTally",
+    "HeldDaysTally",
     "IdentificationTally",
     "IdentifiedPerson",
     "PersonCaptivity",
+    "PersonMonthTally",
     "PersonNowTally",
     "PersonSpell",
     "PersonTally",

@@ -69,6 +69,33 @@ class PersonTally(models.Model):
         return f"{self.dimension} {self.value} {self.status} {self.day}: {self.n}"
 
 
+class PersonMonthTally(models.Model):
+    """``PersonTally`` summed per month (``month``: its first day): a count as of a day is the
+    months before the day's month and the days of its month up to the day, a few rows per
+    cell whatever the length of the war. Kept from ``PersonTally`` by triggers (migration
+    ``ledger/0015_person_months``)."""
+
+    conflict_id = models.BigIntegerField()
+    party_id = models.BigIntegerField()
+    dimension = models.CharField(max_length=8)
+    value = models.CharField(max_length=200)
+    status = models.CharField(max_length=16)
+    month = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict_id", "party_id", "dimension", "month", "value", "status"],
+                include=["n"],
+                name="ledger_person_month_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.value} {self.status} {self.month:%Y-%m}: {self.n}"
+
+
 class PersonNowTally(models.Model):
     """``PersonTally`` summed over every day: the counts now."""
 
@@ -111,6 +138,38 @@ class CaptivityTally(models.Model):
                 name="ledger_captivity_tally_key",
             )
         ]
+        indexes = [
+            # The captivities still running on a day: those ending after it, or not yet.
+            models.Index(
+                fields=["conflict_id", "party_id", "ended_on"],
+                include=["captured_on", "n"],
+                name="ledger_captivity_tally_end",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"captured {self.captured_on}, ended {self.ended_on}: {self.n}"
+
+
+class HeldDaysTally(models.Model):
+    """How many persons of a party, once captured, were held a number of days before their
+    first release or death (their captivity over): with the captivities still running on a day,
+    the median days held as of a late day without reading every captivity. Kept from
+    ``CaptivityTally`` by triggers (migration ``ledger/0014_held_days``)."""
+
+    conflict_id = models.BigIntegerField()
+    party_id = models.BigIntegerField()
+    days = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict_id", "party_id", "days"],
+                include=["n"],
+                name="ledger_held_days_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"held {self.days} days: {self.n}"

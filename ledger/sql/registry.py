@@ -1,11 +1,13 @@
 """The person figures, read from the person tallies (``ledger.models``: PersonTally,
-PersonNowTally, CaptivityTally) that triggers keep from the status changes: their cost grows
-with the days and cells of the timeline, not with the persons; as of a day, with the days on
-the nearer side of it."""
+PersonMonthTally, PersonNowTally, CaptivityTally, HeldDaysTally) that triggers keep from the
+status changes: their cost grows with the cells and the months of the timeline, not with the
+persons; as of a day, with those on the nearer side of it."""
 
 from ledger.models import (
     CaptivityTally,
+    HeldDaysTally,
     PersonCaptivity,
+    PersonMonthTally,
     PersonNowTally,
     PersonSpell,
     PersonTally,
@@ -14,7 +16,9 @@ from ledger.sql.common import STATUS_CHANGE, dated, in_scope
 
 TALLY = PersonTally._meta.db_table
 NOW_TALLY = PersonNowTally._meta.db_table
+MONTH_TALLY = PersonMonthTally._meta.db_table
 CAPTIVITY_TALLY = CaptivityTally._meta.db_table
+HELD_DAYS = HeldDaysTally._meta.db_table
 
 
 _ONE_LEDGER = "%(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL"
@@ -23,37 +27,51 @@ _DAYS = f"""
     WHERE conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigint
         AND dimension = 'region'
 """
-# As of a day, one ledger's cells are its days' moves up to the day, or its running totals
-# less the moves after it: whichever side of the day holds fewer of its days is read (every
-# spell's cell moves on the region dimension, so its first and last day are the ledger's).
-_BACKWARD = f"""
-    {_ONE_LEDGER} AND coalesce(
+# As of a day, one ledger's cells are the moves of the months before the day's month and of
+# its days up to the day; or the running totals less the moves of the months after it and of
+# its days after the day: whichever side of the day is shorter is read (every spell's cell
+# moves on the region dimension, so its first and last day are the ledger's).
+_SIDE = f"""
+    SELECT {_ONE_LEDGER} AND coalesce(
         %(as_of)s::date - ({_DAYS.format("min")}) > ({_DAYS.format("max")}) - %(as_of)s::date,
-        false)
+        false) AS backward
 """
+_BACKWARD = "(SELECT backward FROM side)"
+_MONTH = "date_trunc('month', %(as_of)s::date)::date"
 
 
-def _moves(dimensions: str, *, as_of_given: bool) -> str:
+def _moves(dimensions: str) -> str:
+    """As of a day (``side`` says which side is read)."""
     scope = f"{in_scope('conflict_id', 'party_id')} AND dimension IN ({dimensions})"
     columns = "conflict_id, party_id, dimension, value, status"
-    if not as_of_given:
-        return f"SELECT {columns}, n FROM {NOW_TALLY} WHERE {scope}"
     return f"""
-        SELECT {columns}, n FROM {TALLY}
-        WHERE NOT ({_BACKWARD}) AND day <= %(as_of)s::date AND {scope}
+        SELECT {columns}, n FROM {MONTH_TALLY}
+        WHERE NOT {_BACKWARD} AND month < {_MONTH} AND {scope}
         UNION ALL
-        SELECT {columns}, n FROM {NOW_TALLY} WHERE ({_BACKWARD}) AND {scope}
+        SELECT {columns}, n FROM {TALLY}
+        WHERE NOT {_BACKWARD} AND day >= {_MONTH} AND day <= %(as_of)s::date AND {scope}
+        UNION ALL
+        SELECT {columns}, n FROM {NOW_TALLY} WHERE {_BACKWARD} AND {scope}
+        UNION ALL
+        SELECT {columns}, -n FROM {MONTH_TALLY}
+        WHERE {_BACKWARD} AND month > {_MONTH} AND {scope}
         UNION ALL
         SELECT {columns}, -n FROM {TALLY}
-        WHERE ({_BACKWARD}) AND day > %(as_of)s::date AND {scope}
+        WHERE {_BACKWARD} AND day > %(as_of)s::date
+            AND day < ({_MONTH} + interval '1 month')::date AND {scope}
     """
 
 
 def _cells(dimensions: str, *, as_of_given: bool) -> str:
     # Now: the running totals; as of a day: the moves up to it (``_moves``).
+    if as_of_given:
+        moves = f"WITH side AS ({_SIDE}) SELECT * FROM ({_moves(dimensions)}) moves"
+    else:
+        moves = f"""SELECT conflict_id, party_id, dimension, value, status, n FROM {NOW_TALLY}
+            WHERE {in_scope("conflict_id", "party_id")} AND dimension IN ({dimensions})"""
     return f"""
     SELECT conflict_id, party_id, dimension, value, status, sum(n)::int AS n
-    FROM ({_moves(dimensions, as_of_given=as_of_given)}) moves
+    FROM ({moves}) moves
     GROUP BY conflict_id, party_id, dimension, value, status HAVING sum(n) <> 0
     ORDER BY dimension, value, status
 """
@@ -77,23 +95,48 @@ def person_cells(*, as_of_given: bool) -> str:
 # The median days held, as percentile_cont(0.5) over the persons would give it: from the first
 # capture to the first release or death after it, or to the day asked about (today) for those
 # still held; the average of the two middle persons' days when their number is even.
+# Read from the nearer side of the day (as the cells are): every captivity begun by the day
+# (``_HELD_FORWARD``), or the finished captivities' days less those finishing after the day,
+# and the captivities running on it (``_HELD_BACKWARD``: now, always).
+_CAPTURED = f"""
+    SELECT {{}}(captured_on) FROM {CAPTIVITY_TALLY}
+    WHERE conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigint
+"""
+_HELD_BACK = f"""
+    {_ONE_LEDGER} AND (%(as_of)s::date IS NULL OR coalesce(
+        %(as_of)s::date - ({_CAPTURED.format("min")})
+            > ({_CAPTURED.format("max")}) - %(as_of)s::date,
+        false))
+"""
+_ENDS_AFTER = "(%(as_of)s::date IS NOT NULL AND ended_on > %(as_of)s::date)"
+_HELD = f"""
+    SELECT coalesce(CASE WHEN {dated("ended_on")} THEN ended_on END,
+                    coalesce(%(as_of)s::date, current_date)) - captured_on AS days, n
+    FROM {CAPTIVITY_TALLY}
+    WHERE NOT ({_HELD_BACK}) AND {in_scope("conflict_id", "party_id")} AND {dated("captured_on")}
+    UNION ALL
+    SELECT days, n FROM {HELD_DAYS} WHERE ({_HELD_BACK}) AND {in_scope("conflict_id", "party_id")}
+    UNION ALL
+    SELECT ended_on - captured_on, -n FROM {CAPTIVITY_TALLY}
+    WHERE ({_HELD_BACK}) AND {in_scope("conflict_id", "party_id")} AND {_ENDS_AFTER}
+    UNION ALL
+    SELECT coalesce(%(as_of)s::date, current_date) - captured_on, n FROM {CAPTIVITY_TALLY}
+    WHERE ({_HELD_BACK}) AND {in_scope("conflict_id", "party_id")} AND {dated("captured_on")}
+        AND (ended_on IS NULL OR {_ENDS_AFTER})
+"""
+# In integers: a running sum over numeric costs more than reading the rows.
 MEDIAN_DAYS_HELD = f"""
     WITH held AS (
-        SELECT conflict_id, party_id,
-               coalesce(CASE WHEN {dated("ended_on")} THEN ended_on END,
-                        coalesce(%(as_of)s::date, current_date)) - captured_on AS days,
-               sum(n) AS n
-        FROM {CAPTIVITY_TALLY}
-        WHERE {in_scope("conflict_id", "party_id")} AND {dated("captured_on")}
-        GROUP BY 1, 2, 3
+        SELECT days, sum(n)::int AS n FROM ({_HELD}) moves GROUP BY days HAVING sum(n) <> 0
     ),
+    total AS (SELECT sum(n) AS persons FROM held),
     ranked AS (
-        SELECT days, sum(n) OVER (ORDER BY days) AS upto, sum(n) OVER () AS persons FROM held
+        SELECT days, sum(n) OVER (ORDER BY days ROWS UNBOUNDED PRECEDING) AS upto FROM held
     )
-    SELECT (min(days) FILTER (WHERE upto >= floor((persons - 1) / 2.0) + 1)
-            + min(days) FILTER (WHERE upto >= ceil((persons - 1) / 2.0) + 1)) / 2.0
-           AS median_days_held
-    FROM ranked
+    -- The middle one or two persons' 1-based positions: (persons + 1) / 2 and persons / 2 + 1.
+    SELECT (min(days) FILTER (WHERE upto >= (persons - 1) / 2 + 1)
+            + min(days) FILTER (WHERE upto >= persons / 2 + 1)) / 2.0 AS median_days_held
+    FROM ranked, total
 """
 
 # The full recomputation ``manage.py rebuild_tallies`` runs: every person refreshed at once by
@@ -101,7 +144,15 @@ MEDIAN_DAYS_HELD = f"""
 # that changed a tally and hold new ones back until the rebuilt rows commit.
 PERSON_TABLES = [
     model._meta.db_table
-    for model in (PersonSpell, PersonCaptivity, PersonTally, PersonNowTally, CaptivityTally)
+    for model in (
+        PersonSpell,
+        PersonCaptivity,
+        PersonTally,
+        PersonMonthTally,
+        PersonNowTally,
+        CaptivityTally,
+        HeldDaysTally,
+    )
 ]
 REBUILD = [
     *(f"LOCK TABLE {table} IN EXCLUSIVE MODE" for table in PERSON_TABLES),

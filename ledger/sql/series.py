@@ -4,11 +4,10 @@ One query each, grouped by (conflict, party): the series' points come back as JS
 dates as ISO strings.
 """
 
-from ledger.sql.common import SOURCE, dated
+from ledger.sql.common import SOURCE
 from ledger.sql.figure_points import POINT, in_view
 from ledger.sql.figures import latest_per_source
-from ledger.sql.handovers import HANDOVERS_IN_SCOPE, VERIFIED
-from ledger.sql.returned_tallies import HANDOVER_TALLY, RETURN_TALLY
+from ledger.sql.handovers import PER_DAY
 
 # Per source, category and date the latest-issued figure (the points flagged ``day_latest``):
 # the party's own authorities' ("official") and other parties' ("claim").
@@ -22,18 +21,10 @@ PER_DATE = f"""
 # Each series by date; then what verified handovers brought, cumulative.
 SERIES = f"""
     WITH per_date AS ({PER_DATE}),
-    -- Remains received, counted from the tallies: logged, less those sent back by the day.
+    -- Remains received, from the handover day sums: logged, less those sent back by the day.
     received_by_date AS (
-        SELECT h.conflict_id, h.party_id, h.date,
-               sum(coalesce(t.logged, 0) - coalesce(back.n, 0)) AS n
-        FROM ({HANDOVERS_IN_SCOPE}) h
-        LEFT JOIN {HANDOVER_TALLY} t ON t.handover_id = h.id
-        LEFT JOIN (
-            SELECT handover_id, sum(n) AS n FROM {RETURN_TALLY}
-            WHERE {dated("returned_on")} GROUP BY handover_id
-        ) back ON back.handover_id = h.id
-        WHERE h.state = {VERIFIED}
-        GROUP BY h.conflict_id, h.party_id, h.date
+        SELECT conflict_id, party_id, date, sum(n) AS n FROM ({PER_DAY}) d
+        WHERE verified GROUP BY conflict_id, party_id, date
     )
     -- Grouped in the order of the points' index, which reads them sorted; named after.
     SELECT g.conflict_id, g.party_id,

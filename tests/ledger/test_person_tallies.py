@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from casualties.choices import PersonStatus, StatusBasis
 from casualties.models import Person, StatusChange
-from ledger.models import PersonNowTally, PersonSpell, PersonTally
+from ledger.models import PersonMonthTally, PersonNowTally, PersonSpell, PersonTally
 from ledger.people import basis_rows, captives_block, region_rows
 from ledger.sql.common import PERSON, STATUS_CHANGE
 from ledger.sql.registry import MEDIAN_DAYS_HELD, person_cells, status_counts
@@ -121,6 +121,19 @@ def assert_same_figures(world, party, days):
         assert from_tallies(params) == from_every_person(params), as_of
 
 
+def held_days():
+    """The finished captivities' days: as the triggers keep them, and as the captivity
+    tally gives them."""
+    kept = fetch("SELECT party_id, days, n FROM ledger_helddaystally ORDER BY 1, 2", {})
+    counted = fetch(
+        """SELECT party_id, ended_on - captured_on AS days, sum(n)::int AS n
+           FROM ledger_captivitytally WHERE ended_on IS NOT NULL
+           GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2""",
+        {},
+    )
+    return kept, counted
+
+
 def keep_status_in_step():
     """What the services keep: each person's status and date are their newest change's."""
     with connection.cursor() as cursor:
@@ -225,6 +238,8 @@ def test_the_tallies_give_the_figures_of_every_person_after_any_writes(writes):
         days = [day(offset) for offset in (0, 3, 9, 20, 31, 40)]
         assert_same_figures(world, world.arm, days)
         assert_same_figures(world, other, days)
+        kept, counted = held_days()
+        assert kept == counted
         transaction.set_rollback(True)
 
 
@@ -255,6 +270,33 @@ def test_a_captive_history_gives_the_figures_a_reader_expects():
     assert held.pk != freed.pk
 
 
+def test_the_median_days_held_is_the_same_from_either_side_of_the_day():
+    """Captivities begun, ended and still running around each day: as of early days the median
+    sums the captivities begun by then; as of late ones (and now) the finished captivities'
+    days less those ending after the day, with those running on it."""
+    world = World()
+    for captured, ended in ((0, 20), (5, 60), (10, None), (50, 55), (52, None), (8, 31)):
+        person = PersonFactory(
+            conflict=world.conflict,
+            party=world.arm,
+            status=PersonStatus.CAPTURED,
+            status_date=day(captured),
+        )
+        if ended is not None:
+            StatusChange.objects.create(
+                person=person, status=PersonStatus.RELEASED, effective_date=day(ended)
+            )
+    keep_status_in_step()
+    kept, counted = held_days()
+    assert [(row["days"], row["n"]) for row in kept] == [(5, 1), (20, 1), (23, 1), (55, 1)]
+    assert kept == counted
+    # The captured days run from 0 to 52: 12 and 20 are read forward, the rest backward.
+    assert_same_figures(world, world.arm, [day(offset) for offset in (12, 20, 30, 45, 53, 58)])
+    late = from_tallies({"conflict": world.conflict.pk, "party": world.arm.pk, "as_of": day(58)})
+    # As of day 58: held 20, 58-5=53 (ends at 60), 48, 5, 6 and 23 days.
+    assert late[3]["median_days_held"] == 21.5
+
+
 def test_a_rolled_back_write_leaves_no_tally():
     world = World()
     PersonFactory(conflict=world.conflict, party=world.arm, home_region="Lori")
@@ -276,9 +318,23 @@ def test_the_rebuild_command_recomputes_the_person_tallies():
     counted = sorted(PersonTally.objects.values_list("dimension", "value", "status", "day", "n"))
     PersonTally.objects.all().delete()
     PersonSpell.objects.all().delete()
+    PersonMonthTally.objects.all().delete()
     out = io.StringIO()
     call_command("rebuild_tallies", stdout=out)
     assert sorted(PersonTally.objects.values_list("dimension", "value", "status", "day", "n")) == (
         counted
     )
     assert "3 persons" in out.getvalue()
+    months = fetch(
+        """SELECT dimension, value, status, month, n FROM ledger_personmonthtally
+           ORDER BY 1, 2, 3, 4""",
+        {},
+    )
+    from_days = fetch(
+        """SELECT dimension, value, status, date_trunc('month', day)::date AS month,
+                  sum(n)::int AS n
+           FROM ledger_persontally GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4""",
+        {},
+    )
+    assert months == from_days
+    assert sum(row["n"] for row in months if row["dimension"] == "region") == 3

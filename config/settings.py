@@ -149,6 +149,8 @@ else:
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not.
 DATABASES["default"].setdefault("OPTIONS", {})
+# Short queries: parallel workers cost more to start than they save (bench/README.md, issue 19).
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 if env_bool("DATABASE_POOL", default=True):
     # A short checkout timeout (DATABASE_POOL_TIMEOUT): with the database down a request answers
     # 503 within a second; a sync worker uses one connection at a time, so a healthy pool never

@@ -95,6 +95,14 @@ def test_the_test_database_is_utf8(db):
         assert cursor.fetchone()[0] == "C.UTF-8"
 
 
+def test_the_app_sessions_plan_without_parallel_workers(db):
+    """A request's queries are short: the app's own sessions start no parallel workers (set
+    per session: the server's setting is left as the deployer has it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
 def _show(name: str) -> str:
     with psycopg.connect(**_server_params(), autocommit=True) as conn:
         return conn.execute(f"SHOW {name}").fetchone()[0]

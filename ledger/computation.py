@@ -49,7 +49,7 @@ EMPTY_HANDOVERS = {
     "corrections": [],
     "claims_disagree": [],
     "official_returned": None,
-    "timeline": [],
+    "timeline": {},
 }
 EMPTY_CONFIRMED = {"alive": [], "duplicates": []}
 
@@ -136,7 +136,7 @@ class _Evidence:
         }
 
     def timeline(self, key: Key) -> list[dict]:
-        return _timeline_points(self.handovers.get(key, EMPTY_HANDOVERS))
+        return timeline_points(self.handovers.get(key, EMPTY_HANDOVERS))
 
     def _discrepancies(self, key, returned, total, registry) -> list[dict]:
         handovers = self.handovers.get(key, EMPTY_HANDOVERS)
@@ -218,7 +218,7 @@ def ledger_timeline(
     """Dated points: official total, official remains returned, cumulative remains received."""
     scope = LedgerScope(conflict=conflict, party=party, as_of=as_of, source=source)
     [row] = _rows(HANDOVERS, scope) or [EMPTY_HANDOVERS]
-    return _timeline_points(row)
+    return timeline_points(row)
 
 
 def ledger_series(
@@ -233,12 +233,29 @@ def ledger_series(
     return build_series(_rows(SERIES, scope))
 
 
-def _timeline_points(handovers: dict) -> list[dict]:
-    # The points come from SQL as JSON, their dates as ISO strings.
-    return [
-        {**point, "date": datetime.date.fromisoformat(point["date"])}
-        for point in handovers["timeline"]
-    ]
+def timeline_points(handovers: dict) -> list[dict]:
+    """One point per date on which any of the timeline's series moved (``HANDOVERS``'s
+    ``timeline``: JSON, dates as ISO strings): the official total and the official remains
+    returned carried forward from their last value (``None`` before the first), the remains
+    received summed up to the date."""
+    series = handovers["timeline"]
+    total, returned, received = (
+        dict(series.get(kind, ())) for kind in ("total", "returned", "received")
+    )
+    points, official_total, official_returned, cumulative = [], None, None, 0
+    for day in sorted(total.keys() | returned.keys() | received.keys()):
+        official_total = total.get(day, official_total)
+        official_returned = returned.get(day, official_returned)
+        cumulative += received.get(day, 0)
+        points.append(
+            {
+                "date": datetime.date.fromisoformat(day),
+                "official_total": official_total,
+                "official_returned": official_returned,
+                "received": cumulative,
+            }
+        )
+    return points
 
 
 def ledger_summaries(*, as_of: datetime.date | None = None) -> list[dict]:

@@ -102,11 +102,11 @@ IDENTIFIED = f"""
 def handovers_query(per_day: str, identified: str) -> str:
     """Everything about handovers, from day sums (``PER_DAY``'s columns) and per-ledger
     identification counts (``IDENTIFIED``'s): the returned counts, the count mismatches, the
-    comparison with the latest official "remains returned", and the timeline (one point per
-    date on which any series moved, each series carried forward from its last value: the
-    count() window numbers each run of dates since a value was last stated). Dates inside the
-    JSON columns come back as ISO strings. The tests pass the same sums taken from the remains,
-    to check the tables against them."""
+    comparison with the latest official "remains returned", and the timeline's three series
+    (``timeline``: {"total" | "returned" | "received": [[date, value], ...]}, the received
+    ones per date, not yet cumulative; ``ledger.computation.timeline_points`` makes the
+    points). Dates inside the JSON columns come back as ISO strings. The tests pass the same
+    sums taken from the remains, to check the tables against them."""
     return f"""
     WITH per_day AS ({per_day}),
     identified AS ({identified}),
@@ -161,37 +161,25 @@ def handovers_query(per_day: str, identified: str) -> str:
         FROM per_day WHERE verified
         GROUP BY conflict_id, party_id, date
     ),
-    dates AS (
-        SELECT conflict_id, party_id, date FROM total
-        UNION SELECT conflict_id, party_id, date FROM returned
-        UNION SELECT conflict_id, party_id, date FROM received
-    ),
-    runs AS (
-        SELECT d.conflict_id, d.party_id, d.date, total.value AS total,
-               returned.value AS returned, coalesce(received.n, 0) AS n,
-               count(total.value) OVER by_date AS total_run,
-               count(returned.value) OVER by_date AS returned_run
-        FROM dates d
-        LEFT JOIN total USING (conflict_id, party_id, date)
-        LEFT JOIN returned USING (conflict_id, party_id, date)
-        LEFT JOIN received USING (conflict_id, party_id, date)
-        WINDOW by_date AS (PARTITION BY d.conflict_id, d.party_id ORDER BY d.date)
-    ),
-    points AS (
-        SELECT conflict_id, party_id, date,
-               max(total) OVER (PARTITION BY conflict_id, party_id, total_run) AS official_total,
-               max(returned) OVER (PARTITION BY conflict_id, party_id, returned_run)
-                   AS official_returned,
-               sum(n) OVER (PARTITION BY conflict_id, party_id ORDER BY date) AS received
-        FROM runs
+    -- The timeline's three series, each [date, value] by date: ledger.computation merges them
+    -- into one point per date (cheaper in Python than windows over every date in SQL).
+    series AS (
+        SELECT conflict_id, party_id,
+               json_agg(json_build_array(date, value) ORDER BY date) AS points, 'total' AS kind
+        FROM total GROUP BY conflict_id, party_id
+        UNION ALL
+        SELECT conflict_id, party_id,
+               json_agg(json_build_array(date, value) ORDER BY date), 'returned'
+        FROM returned GROUP BY conflict_id, party_id
+        UNION ALL
+        SELECT conflict_id, party_id,
+               json_agg(json_build_array(date, n::bigint) ORDER BY date), 'received'
+        FROM received GROUP BY conflict_id, party_id
     ),
     timeline AS (
         SELECT conflict_id, party_id,
-               json_agg(json_build_object(
-                   'date', date, 'official_total', official_total,
-                   'official_returned', official_returned, 'received', received::bigint
-               ) ORDER BY date) AS timeline
-        FROM points GROUP BY conflict_id, party_id
+               json_object_agg(kind, points) AS timeline
+        FROM series GROUP BY conflict_id, party_id
     ),
     latest_returned AS (
         SELECT DISTINCT ON (conflict_id, party_id) *
@@ -258,7 +246,7 @@ def handovers_query(per_day: str, identified: str) -> str:
            l.value AS official_returned, l.date AS official_returned_as_of,
            l.statement AS official_returned_statement, l.source AS official_returned_source,
            rl.n::bigint AS received_by_official_returned,
-           coalesce(t.timeline, '[]') AS timeline,
+           coalesce(t.timeline, '{{}}') AS timeline,
            coalesce(x.corrections, '[]') AS corrections,
            coalesce(cd.claims_disagree, '[]') AS claims_disagree
     FROM ledgers k

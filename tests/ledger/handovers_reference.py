@@ -3,12 +3,20 @@ scope with its remains counted. Kept here only, fed from the remains, as the ref
 tables' triggers and the day-sum query are checked against."""
 
 from casualties.choices import FigureCategory
+from ledger.computation import timeline_points
 from ledger.sql.common import CLAIM, PARTY, REVISION, dated
 from ledger.sql.figures import official_series
 from ledger.sql.handovers import HANDOVERS_IN_SCOPE, RECOVERY_KIND, VERIFIED
 from repatriation.choices import RevisionKind
 
 CORRECTION = f"'{RevisionKind.CORRECTION}'"
+
+
+def with_points(row: dict) -> dict:
+    """A row of today's query with its timeline's series made into points as the ledger
+    makes them, dates as ISO strings: the reference's JSON timeline."""
+    points = [{**point, "date": point["date"].isoformat()} for point in timeline_points(row)]
+    return {**row, "timeline": points}
 
 
 def reference_handovers_query(per_handover: str, identified: str) -> str:

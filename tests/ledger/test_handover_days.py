@@ -18,6 +18,7 @@ from ledger.sql.handovers import HANDOVERS
 from repatriation.choices import Disposition, HandoverKind, HandoverState, Identification
 from repatriation.models import Handover, HandoverClaim, HandoverRevision, Remains
 from tests.factories import ConflictFactory, HandoverFactory, RemainsFactory
+from tests.ledger.handovers_reference import with_points
 from tests.ledger.test_identification_tallies import START, day, random_writes, remains_fields
 from tests.ledger.test_ledger import World
 from tests.ledger.test_returned_tallies import HANDOVERS_FROM_REMAINS, more_writes, rows
@@ -38,7 +39,10 @@ def block(query, conflict, party, as_of):
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         names = [column.name for column in cursor.description]
-        return sorted((dict(zip(names, row, strict=True)) for row in cursor.fetchall()), key=repr)
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    # Today's query gives the timeline's series; the reference, its points.
+    rows = [with_points(row) if isinstance(row["timeline"], dict) else row for row in rows]
+    return sorted(rows, key=repr)
 
 
 def other_side(world, handover):

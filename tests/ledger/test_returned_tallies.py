@@ -23,7 +23,7 @@ from ledger.sql.returned_tallies import IDENTIFIED, RETURNED_TALLY, TALLIES
 from repatriation.choices import HandoverKind, HandoverState, Identification, RemainsCondition
 from repatriation.models import Handover, Remains
 from tests.factories import HandoverFactory, RemainsFactory
-from tests.ledger.handovers_reference import reference_handovers_query
+from tests.ledger.handovers_reference import reference_handovers_query, with_points
 from tests.ledger.test_identification_tallies import START, D, day, random_writes, remains_fields
 from tests.ledger.test_ledger import World
 
@@ -78,7 +78,10 @@ def returned_block(query, world, as_of, *, every_ledger=False):
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         names = [column.name for column in cursor.description]
-        return sorted((dict(zip(names, row, strict=True)) for row in cursor.fetchall()), key=repr)
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    # Today's query gives the timeline's series; the reference, its points.
+    rows = [with_points(row) if isinstance(row["timeline"], dict) else row for row in rows]
+    return sorted(rows, key=repr)
 
 
 def more_writes(world, rng, steps):

@@ -21,7 +21,7 @@ from tests.factories import ConflictFactory, HandoverFactory, RemainsFactory
 from tests.ledger.handovers_reference import with_points
 from tests.ledger.test_identification_tallies import START, day, random_writes, remains_fields
 from tests.ledger.test_ledger import World
-from tests.ledger.test_returned_tallies import HANDOVERS_FROM_REMAINS, more_writes, rows
+from tests.ledger.test_returned_tallies import HANDOVERS_FROM_REMAINS, more_writes, pick, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def handover_writes(world, rng, steps):
     elsewhere = ConflictFactory(slug="elsewhere")
     for _ in range(steps):
         move = rng.random()
-        handover = Handover.objects.filter(conflict=world.conflict).order_by("?").first()
+        handover = pick(rng, Handover.objects.filter(conflict=world.conflict))
         same = Handover.objects.filter(pk=handover.pk)
         if move < 0.12:
             date = day(rng)
@@ -96,8 +96,13 @@ def handover_writes(world, rng, steps):
         elif move < 0.58:
             same.update(conflict=elsewhere)
         elif move < 0.64:
-            several = Handover.objects.filter(conflict=world.conflict).order_by("?")[:4]
-            Handover.objects.filter(pk__in=several.values("pk")).update(
+            ids = list(
+                Handover.objects.filter(conflict=world.conflict)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            several = rng.sample(ids, k=min(4, len(ids)))
+            Handover.objects.filter(pk__in=several).update(
                 date=F("date") + datetime.timedelta(days=rng.randint(-20, 20)),
                 reported_count=F("reported_count") + 1,
             )

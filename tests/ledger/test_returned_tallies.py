@@ -84,13 +84,20 @@ def returned_block(query, world, as_of, *, every_ledger=False):
     return sorted(rows, key=repr)
 
 
+def pick(rng, queryset):
+    """A row of ``queryset`` chosen by the seeded ``rng`` (None when it is empty): a seed
+    writes the same sequence on every run."""
+    rows = list(queryset.order_by("pk"))
+    return rng.choice(rows) if rows else None
+
+
 def more_writes(world, rng, steps):
     """What ``random_writes`` leaves out: recoveries, partial remains, another person, a
     changed condition, a remains and a handover deleted."""
     for _ in range(steps):
         move = rng.random()
-        handover = Handover.objects.filter(conflict=world.conflict).order_by("?").first()
-        remains = Remains.objects.filter(handover__conflict=world.conflict).order_by("?").first()
+        handover = pick(rng, Handover.objects.filter(conflict=world.conflict))
+        remains = pick(rng, Remains.objects.filter(handover__conflict=world.conflict))
         if move < 0.2:
             recovery = HandoverFactory(
                 conflict=world.conflict,

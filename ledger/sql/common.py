@@ -28,6 +28,19 @@ def dated(col: str) -> str:
     return f"(%(as_of)s::date IS NULL OR {col} <= %(as_of)s::date)"
 
 
+ONE_LEDGER = "%(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL"
+
+
+def reads_backward(day: str, first: str, last: str, *, forward_day_cost: int = 1) -> str:
+    """Whether a query about one ledger as of ``day`` reads back from the end of its days
+    (the totals, less what moved after the day) rather than forward from their start: when
+    the days from ``first`` to ``day``, each costing ``forward_day_cost`` days read backward,
+    outweigh those from ``day`` to ``last`` (scalar subqueries; a ledger without days, or
+    several ledgers, read forward)."""
+    return f"""({ONE_LEDGER} AND coalesce(
+        {forward_day_cost} * ({day} - ({first})) > ({last}) - {day}, false))"""
+
+
 CONFLICT = casualties.Conflict._meta.db_table
 PARTY = casualties.Party._meta.db_table
 SOURCE = casualties.Source._meta.db_table

@@ -34,9 +34,6 @@ COLUMNS = (
     "conflict_id, party_id, received_on, identification, identified_on, returned_on, released_on, n"
 )
 
-# The lock waits for every transaction that changed a tally (triggers write them in the same
-# statement as the remains), and holds new ones back until the rebuilt rows commit; their
-# deltas then apply on top, as their rows were not in the rebuild's snapshot.
 RECEIPT_TALLY = PipelineReceiptTally._meta.db_table
 CONFIRMED_TALLY = PipelineConfirmedTally._meta.db_table
 DAYS_TALLY = PipelineDaysTally._meta.db_table
@@ -77,6 +74,9 @@ PIPELINE_ROWS = (
     ),
 )
 
+# The lock waits for every transaction that changed a tally (triggers write them in the same
+# statement as the remains), and holds new ones back until the rebuilt rows commit; their
+# deltas then apply on top, as their rows were not in the rebuild's snapshot.
 # The remains tallies' triggers move the backward tallies too, but from whatever those held:
 # after the remains tallies are rebuilt, the backward ones are recomputed from them.
 REBUILD = [

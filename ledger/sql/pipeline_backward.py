@@ -10,7 +10,7 @@ sums: they are read one by one and counted as of R. Cost: the ledger's days plus
 an event after R (none once R is past the ledger's last event).
 """
 
-from ledger.sql.common import in_scope, literal
+from ledger.sql.common import in_scope, literal, reads_backward
 from ledger.sql.identification_tallies import (
     CONFIRMED_TALLY,
     DAYS_TALLY,
@@ -28,14 +28,12 @@ _ONE_LEDGER = "conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigi
 # fewer keys, so a day it reads costs about half of one read forward (bench/README.md, issue
 # 19): the side of R holding fewer of the ledger's days, so weighted, is read.
 _FORWARD_DAY_COST = 2
-BACKWARD = f"""
-    %(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL AND coalesce(
-        {_FORWARD_DAY_COST}
-            * ({_REF} - (SELECT min(received_on) FROM {TALLY} WHERE {_ONE_LEDGER}))
-        > (SELECT max({_LAST_EVENT}) FROM {TALLY}
-           WHERE {_ONE_LEDGER} AND returned_on IS NULL) - {_REF},
-        false)
-"""
+BACKWARD = reads_backward(
+    _REF,
+    f"SELECT min(received_on) FROM {TALLY} WHERE {_ONE_LEDGER}",
+    f"SELECT max({_LAST_EVENT}) FROM {TALLY} WHERE {_ONE_LEDGER} AND returned_on IS NULL",
+    forward_day_cost=_FORWARD_DAY_COST,
+)
 
 
 def _figures(within_days, age_bands) -> list[tuple[str, str, str, str, str]]:

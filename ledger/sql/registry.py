@@ -12,7 +12,7 @@ from ledger.models import (
     PersonSpell,
     PersonTally,
 )
-from ledger.sql.common import STATUS_CHANGE, dated, in_scope
+from ledger.sql.common import ONE_LEDGER, STATUS_CHANGE, dated, in_scope, reads_backward
 
 TALLY = PersonTally._meta.db_table
 NOW_TALLY = PersonNowTally._meta.db_table
@@ -21,7 +21,6 @@ CAPTIVITY_TALLY = CaptivityTally._meta.db_table
 HELD_DAYS = HeldDaysTally._meta.db_table
 
 
-_ONE_LEDGER = "%(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL"
 _DAYS = f"""
     SELECT {{}}(day) FROM {TALLY}
     WHERE conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigint
@@ -32,9 +31,8 @@ _DAYS = f"""
 # its days after the day: whichever side of the day is shorter is read (every spell's cell
 # moves on the region dimension, so its first and last day are the ledger's).
 _SIDE = f"""
-    SELECT {_ONE_LEDGER} AND coalesce(
-        %(as_of)s::date - ({_DAYS.format("min")}) > ({_DAYS.format("max")}) - %(as_of)s::date,
-        false) AS backward
+    SELECT {reads_backward("%(as_of)s::date", _DAYS.format("min"), _DAYS.format("max"))}
+        AS backward
 """
 _BACKWARD = "(SELECT backward FROM side)"
 _MONTH = "date_trunc('month', %(as_of)s::date)::date"
@@ -103,10 +101,8 @@ _CAPTURED = f"""
     WHERE conflict_id = %(conflict)s::bigint AND party_id = %(party)s::bigint
 """
 _HELD_BACK = f"""
-    {_ONE_LEDGER} AND (%(as_of)s::date IS NULL OR coalesce(
-        %(as_of)s::date - ({_CAPTURED.format("min")})
-            > ({_CAPTURED.format("max")}) - %(as_of)s::date,
-        false))
+    ({ONE_LEDGER} AND %(as_of)s::date IS NULL)
+    OR {reads_backward("%(as_of)s::date", _CAPTURED.format("min"), _CAPTURED.format("max"))}
 """
 _ENDS_AFTER = "(%(as_of)s::date IS NOT NULL AND ended_on > %(as_of)s::date)"
 _HELD = f"""

@@ -3,11 +3,8 @@
 DEBUG          "1"/"true" for development; off by default.
 SECRET_KEY     required when DEBUG is off.
 ALLOWED_HOSTS  comma-separated; defaults to localhost names when DEBUG is on.
-DATABASE_URL   postgres://user:pass@host:port/name; without it an embedded PostgreSQL under var/.
-DATABASE_POOL  "0" to turn psycopg's connection pool off (e.g. behind PgBouncer).
-DATABASE_REPLICA_URL  optional read replica for public reads (core/db/replica.py).
-DATABASE_REPLICA_TIMEOUT, DATABASE_REPLICA_RETRY_SECONDS
-               a replica that does not connect within 0.5 s is left alone for 5 s (primary reads).
+DATABASE_URL, DATABASE_POOL, DATABASE_PREPARED, DATABASE_REPLICA_URL, ...
+               the database; config/database_settings.py.
 LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES, LOGIN_LOCKOUT_PARAMETERS, LOGIN_NUM_PROXIES
                login lockout (django-axes); see the README.
 CSRF_TRUSTED_ORIGINS, BEHIND_PROXY, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,
@@ -22,14 +19,11 @@ OTP_REQUIRED, OTP_ISSUER, OTP_THROTTLE_FACTOR
 import os
 from pathlib import Path
 
-import dj_database_url
 import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import DEBUG, env_bool, env_list
-from core.db.embedded import embedded_database
-from core.db.routers import replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -141,37 +135,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = os.environ.get("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-else:
-    DATABASES = {"default": embedded_database(BASE_DIR / "var" / "pg")}
+# The database: DATABASE_URL or the embedded PostgreSQL, the pool, a read replica.
+from config.database_settings import (  # noqa: E402, F401
+    DATABASE_REPLICA_RETRY_SECONDS,
+    DATABASE_REPLICA_TIMEOUT,
+    DATABASE_REPLICA_URL,
+    DATABASE_ROUTERS,
+    DATABASES,
+)
 
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not.
-DATABASES["default"].setdefault("OPTIONS", {})
-# Short queries: parallel workers cost more to start than they save (bench/README.md, issue 19).
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
-if env_bool("DATABASE_POOL", default=True):
-    # A short checkout timeout (DATABASE_POOL_TIMEOUT): with the database down a request answers
-    # 503 within a second; a sync worker uses one connection at a time, so a healthy pool never
-    # makes it wait that long.
-    timeout = float(os.environ.get("DATABASE_POOL_TIMEOUT", "0.25"))
-    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 10, "timeout": timeout}
-    # The pool checks a connection before lending it (one empty round trip): after a database
-    # restart the dead connections it holds are replaced instead of failing one request each.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-
-# Scale-out: with DATABASE_REPLICA_URL, public reads (anonymous and journalist GETs of the API
-# and the ledger pages) go to that read replica and everything else to the primary
-# (core/db/replica.py says which reads, and why).
-DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL")
-DATABASE_REPLICA_TIMEOUT = float(os.environ.get("DATABASE_REPLICA_TIMEOUT", "0.5"))
-DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "5"))
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = replica_database(
-        DATABASE_REPLICA_URL, DATABASES["default"], timeout=DATABASE_REPLICA_TIMEOUT
-    )
-    DATABASE_ROUTERS = ["core.db.routers.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         "core.db.replica.PublicReadMiddleware",

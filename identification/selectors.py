@@ -20,6 +20,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from casualties.choices import PersonStatus
 from casualties.models import Person, StatusChange
+from core.db.prepared import fetch
 from identification.candidates import UNRETURNED
 from identification.choices import (
     DIRECT_KIN,
@@ -74,21 +75,46 @@ def missing_persons(
     return persons.annotate(status_then=Subquery(latest)).filter(status_then=PersonStatus.MISSING)
 
 
+# The missing persons of one ledger whose profiled family references are enough
+# (``enough_references``), read from those references alone: one row per person with any.
+# A sample counts from the day it was taken (its profiling date is not recorded); the person's
+# status then is their latest status change by that day (``missing_persons``).
+_ENOUGH = f"""
+    WITH refs AS (
+        SELECT s.person_id,
+               bool_or(s.relationship IN ({", ".join(f"'{kin}'" for kin in DIRECT_KIN)})) AS direct,
+               count(*) FILTER (WHERE s.relationship = '{Relationship.FULL_SIBLING}') AS siblings
+        FROM {Sample._meta.db_table} s
+        JOIN {Person._meta.db_table} p ON p.id = s.person_id
+        WHERE s.source = '{SampleSource.FAMILY}' AND s.lab_status = '{LabStatus.PROFILED}'
+          AND (%(as_of)s::date IS NULL OR s.taken_on <= %(as_of)s::date)
+          AND p.conflict_id = %(conflict)s::bigint AND p.party_id = %(party)s::bigint
+        GROUP BY s.person_id
+    )
+    SELECT count(*)::int AS enough
+    FROM refs JOIN {Person._meta.db_table} p ON p.id = refs.person_id
+    WHERE (refs.direct OR refs.siblings >= {SIBLINGS_NEEDED})
+      AND CASE WHEN %(as_of)s::date IS NULL THEN p.status = '{PersonStatus.MISSING}'
+          ELSE (SELECT c.status FROM {StatusChange._meta.db_table} c
+                WHERE c.person_id = p.id AND c.effective_date <= %(as_of)s::date
+                ORDER BY c.effective_date DESC, c.recorded_at DESC, c.id DESC LIMIT 1)
+               = '{PersonStatus.MISSING}'
+          END
+"""
+
+
 def references_sufficient_share(
     *, conflict_id: int, party_id: int, missing: int, as_of: datetime.date | None = None
 ) -> float | None:
     """Share (0–1) of the party's ``missing`` persons (counted by the caller: the ledger reads
     them from its tallies) whose family references are enough for kinship matching; None when
-    there are none. One query, over the persons with a profiled family reference only."""
+    there are none. One prepared query (core/db/prepared.py) over the persons with a profiled
+    family reference only; the tests hold it to ``enough_references``."""
     if not missing:
         return None
-    enough = (
-        missing_persons(conflict_id=conflict_id, party_id=party_id, as_of=as_of)
-        .filter(Exists(_profiled_references(as_of)))
-        .filter(enough_references(as_of))
-        .count()
-    )
-    return enough / missing
+    params = {"conflict": conflict_id, "party": party_id, "as_of": as_of}
+    [row] = fetch(_ENOUGH, params)
+    return row["enough"] / missing
 
 
 def region_of_person():

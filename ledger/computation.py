@@ -8,11 +8,9 @@ each narrowed by a ``LedgerScope``.
 import datetime
 from collections import defaultdict
 
-from django.db import connections
-
 from casualties.choices import FigureCategory, PersonStatus
 from casualties.models import Conflict, Party
-from core.db.replica import read_alias
+from core.db.prepared import fetch
 from ledger import discrepancies as d
 from ledger.agreements import agreement_progress
 from ledger.arithmetic import Returned, official_total, outstanding
@@ -55,12 +53,7 @@ EMPTY_CONFIRMED = {"alive": [], "duplicates": []}
 
 
 def _rows(query: str, scope: LedgerScope) -> list[dict]:
-    # Raw SQL bypasses the database router: ask it where this request reads (a public read
-    # may use the replica, core/db/replica.py).
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(query, scope.sql_params())
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return fetch(query, scope.sql_params())
 
 
 def _by_pair(rows: list[dict]) -> dict[Key, list[dict]]:

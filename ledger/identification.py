@@ -13,11 +13,10 @@ handover page.
 import datetime
 import math
 
-from django.db import connections
 from django.utils import timezone
 
 from casualties.choices import PersonStatus
-from core.db.replica import read_alias
+from core.db.prepared import fetch
 from identification.selectors import references_sufficient_share
 from ledger.sql.identification import (
     AGE_BANDS,
@@ -32,12 +31,8 @@ SHARE_DIGITS = 4
 
 
 def _row(query: str, params: dict) -> dict | None:
-    # Raw SQL bypasses the database router: read where this request reads (replica or not).
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(query, params)
-        names = [column.name for column in cursor.description]
-        found = cursor.fetchone()
-    return dict(zip(names, found, strict=True)) if found else None
+    rows = fetch(query, params)
+    return rows[0] if rows else None
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -90,10 +85,8 @@ def _params(*, conflict_id, party_id, handover_id=None, as_of=None) -> tuple[dic
 def _missing(*, conflict_id: int, party_id: int, as_of: datetime.date | None) -> int:
     query = status_counts(as_of_given=as_of is not None)
     params = {"conflict": conflict_id, "party": party_id, "as_of": as_of}
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(query, params)
-        counts = cursor.fetchall()
-    return sum(n for _conflict, _party, status, n in counts if status == PersonStatus.MISSING)
+    counts = fetch(query, params)
+    return sum(row["n"] for row in counts if row["status"] == PersonStatus.MISSING)
 
 
 def identification_block(

@@ -2,19 +2,22 @@
 siblings, profiled; the share the ledger publishes and the staff list by region."""
 
 import datetime
+import random
 
 import pytest
 
 from casualties.choices import PersonStatus
+from casualties.models import Person, StatusChange
 from identification.choices import ConsentScope, LabStatus, Relationship, SampleSource
 from identification.models import AnteMortem, Sample
 from identification.selectors import (
+    enough_references,
     missing_persons,
     missing_without_references,
     references_sufficient_share,
     regions_without_references,
 )
-from tests.factories import PersonFactory
+from tests.factories import PartyFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 TAKEN = datetime.date(2023, 5, 1)
@@ -80,3 +83,44 @@ def test_the_staff_list_groups_by_region(setting):
     ]
     assert [p.region for p in missing_without_references()] == ["Syunik", "Tavush"]
     assert a.pk in {p.pk for p in missing_without_references()}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_ledgers_share_counts_as_the_staff_definition_does(setting, seed):
+    """The ledger's share is read in SQL from the references alone; the staff lists use
+    ``enough_references``: on random references, statuses and days they count the same persons
+    (another party's persons count for neither)."""
+    rng = random.Random(seed)
+    other = PartyFactory()
+    persons = [
+        PersonFactory(
+            conflict=setting["conflict"],
+            party=rng.choice([setting["arm"], setting["arm"], other]),
+            status=rng.choice([PersonStatus.MISSING, PersonStatus.MISSING, PersonStatus.KILLED]),
+            status_date=datetime.date(2022, 9, rng.randint(1, 28)),
+        )
+        for _ in range(30)
+    ]
+    for somebody in rng.sample(persons, 8):  # a later change: found dead, or missing again
+        later = rng.choice([PersonStatus.KILLED, PersonStatus.MISSING])
+        day = datetime.date(2023, rng.randint(1, 12), 1)
+        StatusChange.objects.create(person=somebody, status=later, effective_date=day)
+        Person.objects.filter(pk=somebody.pk).update(status=later, status_date=day)
+    for _ in range(60):
+        Sample.objects.create(
+            source=SampleSource.FAMILY,
+            person=rng.choice(persons),
+            relationship=rng.choice(Relationship.values),
+            consent_scope=ConsentScope.MINISTRY,
+            reference=f"R-{Sample.objects.count() + 1}",
+            taken_on=datetime.date(2022, rng.randint(9, 12), rng.randint(1, 28)),
+            lab_status=rng.choice([LabStatus.PROFILED, LabStatus.PROFILED, LabStatus.SENT]),
+        )
+    scope = {"conflict_id": setting["conflict"].pk, "party_id": setting["arm"].pk}
+    counted = set()
+    for as_of in (None, datetime.date(2022, 10, 15), datetime.date(2023, 6, 15)):
+        missing = missing_persons(**scope, as_of=as_of)
+        enough = missing.filter(enough_references(as_of)).count()
+        assert share(setting, as_of=as_of) == pytest.approx(enough / missing.count())
+        counted.add(enough)
+    assert len(counted) > 1, "the days should differ in what they count"

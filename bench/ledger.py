@@ -5,9 +5,10 @@
 Generates 50,000 persons, 2,000 handovers, 60,000 remains and 500 statements (conflict
 ``synthetic``, in the development database, or ``DATABASE_URL``'s), then requests
 GET /api/v1/ledger/synthetic/SYN-A/ through the whole Django stack (DEBUG off, no network) and
-times the ledger's SQL alone. Targets (DESIGN, issue 3): ≤ 50 ms per ledger on a 2-core
-machine, and ≤ 3× its SQL time. ``--breakdown`` prints, for the ledger now and as of DAY, each
-of its queries' planning and execution times (medians of EXPLAIN ANALYZE, timing off).
+times the ledger in process and its SQL alone. Targets (DESIGN, issue 3): ≤ 50 ms per ledger on
+a 2-core machine, and ≤ 3× its SQL time. ``--breakdown`` prints, for the ledger now and as of
+DAY, each of its queries' planning and execution times (medians of EXPLAIN ANALYZE, timing off)
+and its time as the app runs it, prepared (core/db/prepared.py).
 """
 
 import argparse
@@ -34,10 +35,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from casualties.models import Conflict, Party  # noqa: E402
+from core.db.prepared import fetch  # noqa: E402
 from ledger.computation import ledger_for  # noqa: E402
 
 SIZE = {"persons": 50_000, "handovers": 2_000, "remains_per_handover": 30, "statements": 500}
 URL = "/api/v1/ledger/synthetic/SYN-A/"
+WARM_UP = 6  # runs of a prepared query before PostgreSQL settles on its plan
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -47,7 +50,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def time_requests(client: Client, url: str, n: int, *, cold: bool) -> list[float]:
     """Milliseconds per request; ``cold`` empties the ledger cache first, so each computes."""
-    client.get(url, secure=True)  # warm the connection pool and PostgreSQL's buffers once
+    for _ in range(WARM_UP):  # the pool, PostgreSQL's buffers, the prepared queries' plans
+        if cold:
+            cache.clear()
+        client.get(url, secure=True)
     times = []
     for _ in range(n):
         if cold:
@@ -59,8 +65,9 @@ def time_requests(client: Client, url: str, n: int, *, cold: bool) -> list[float
     return times
 
 
-def time_sql(n: int) -> tuple[list[float], int]:
-    """Milliseconds spent inside cursor.execute (query + transfer) per ledger computation."""
+def time_sql(n: int) -> tuple[list[float], list[float], int]:
+    """Milliseconds per ledger computation in process, and of them inside cursor.execute
+    (query + transfer); after six computations, so the prepared queries have their plans."""
     conflict = Conflict.objects.get(slug="synthetic")
     party = Party.objects.get(code="SYN-A")
     spent: list[float] = []
@@ -72,18 +79,24 @@ def time_sql(n: int) -> tuple[list[float], int]:
         finally:
             spent.append((time.perf_counter() - start) * 1000)
 
-    totals, queries = [], 0
+    for _ in range(WARM_UP):
+        ledger_for(conflict=conflict, party=party)
+    whole, totals, queries = [], [], 0
     for _ in range(n):
         spent.clear()
+        start = time.perf_counter()
         with connection.execute_wrapper(timer):
             ledger_for(conflict=conflict, party=party)
+        whole.append((time.perf_counter() - start) * 1000)
         totals.append(sum(spent))
         queries = len(spent)
-    return totals, queries
+    return whole, totals, queries
 
 
 def breakdown(as_of: datetime.date | None, n: int = 5) -> None:
-    """Each query of one ledger computation: median planning and execution ms."""
+    """Each query of one ledger computation: median planning and execution ms of a plan made
+    for its values (EXPLAIN ANALYZE), and ms as the app runs it, prepared (as the client sees
+    it: planned once per connection, then a generic plan)."""
     conflict = Conflict.objects.get(slug="synthetic")
     party = Party.objects.get(code="SYN-A")
     queries = []
@@ -94,8 +107,8 @@ def breakdown(as_of: datetime.date | None, n: int = 5) -> None:
 
     with connection.execute_wrapper(keep):
         ledger_for(conflict=conflict, party=party, as_of=as_of)
-    print(f"\n  as of {as_of or 'now'}: planning / execution ms (median of {n})")
-    totals = [0.0, 0.0]
+    print(f"\n  as of {as_of or 'now'}: planning / execution / prepared ms (median of {n})")
+    totals = [0.0, 0.0, 0.0]
     with connection.cursor() as cursor:
         for sql, params in queries:
             runs = []
@@ -108,10 +121,20 @@ def breakdown(as_of: datetime.date | None, n: int = 5) -> None:
                         for key in ("Planning Time", "Execution Time")
                     ]
                 )
+            prepared = []
+            for run in range(WARM_UP + n):
+                start = time.perf_counter()
+                fetch(sql, params)
+                if run >= WARM_UP:
+                    prepared.append((time.perf_counter() - start) * 1000)
             planning, execution = (statistics.median(column) for column in zip(*runs, strict=True))
-            totals = [totals[0] + planning, totals[1] + execution]
-            print(f"    {planning:6.2f} {execution:7.2f}  {' '.join(sql.split())[:80]}")
-    print(f"    {totals[0]:6.2f} {totals[1]:7.2f}  in all ({len(queries)} queries)")
+            figures = (planning, execution, statistics.median(prepared))
+            totals = [total + figure for total, figure in zip(totals, figures, strict=True)]
+            text = " ".join(sql.split())[:70]
+            print(f"    {planning:6.2f} {execution:7.2f} {figures[2]:7.2f}  {text}")
+    print(
+        f"    {totals[0]:6.2f} {totals[1]:7.2f} {totals[2]:7.2f}  in all ({len(queries)} queries)"
+    )
 
 
 def main():
@@ -127,10 +150,11 @@ def main():
         print(f"generate_data: {time.perf_counter() - start:.1f} s")
 
     client = Client(HTTP_HOST="localhost")
-    sql, queries = time_sql(args.requests)
+    whole, sql, queries = time_sql(args.requests)
     sql_median = statistics.median(sql)
     print(f"\n{args.requests} requests each, {os.cpu_count()} cores; median / p95 in ms")
     print(f"  ledger SQL alone ({queries} queries)     {sql_median:7.1f}")
+    print(f"  ledger computed in process          {statistics.median(whole):7.1f}")
     for label, url, cold in (
         ("GET one ledger, computed", URL, True),
         ("GET one ledger, cached", URL, False),

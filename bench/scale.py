@@ -5,8 +5,9 @@
 Each size has a database of its own on the embedded server (``scale50k``, ``scale1m``; never
 the dev database ``ledger`` nor a test database), created, migrated and filled by
 ``generate_data`` when missing (50k: 50,000 persons, 2,000 handovers × 30 remains, 500
-statements; 1m: 1,000,000 persons, 5,000 handovers × 50 remains, 3,000 statements). For each,
-gunicorn serves the app (DEBUG off, throttles raised, 3 workers) and the script measures:
+statements; 1m: 1,000,000 persons, 5,000 handovers × 50 remains, 3,000 statements), its cached
+answers emptied before each run. For each, gunicorn serves the app (DEBUG off, throttles
+raised, 3 workers) and the script measures:
 
 - ``/healthz`` and a persons page (100 rows) that differs at every request, with wrk
   (16 connections; a Lua script numbers the pages), as requests/s, and the page's p99;
@@ -129,6 +130,15 @@ def ensure_data(size: str) -> None:
         sys.exit(done.stderr[-2000:])
 
 
+def empty_cache(database: str) -> None:
+    """Forget the answers an earlier run cached: unless the data changed since, their data
+    version is still current, and they would be served instead of computed."""
+    import psycopg  # as in ensure_data
+
+    with psycopg.connect(host=str(ROOT / "var" / "pg"), user="postgres", dbname=database) as conn:
+        conn.execute("DELETE FROM django_cache")
+
+
 def serve(database: str) -> subprocess.Popen:
     gunicorn = [ROOT / ".venv/bin/gunicorn", "config.wsgi", "-w", "3", "--no-control-socket"]
     server = subprocess.Popen(
@@ -236,6 +246,7 @@ def measure(size: str, seconds: int, sync_rows: int) -> dict[str, str]:
     if database == size:
         ensure_data(size)
         database = f"scale{size}"
+        empty_cache(database)
     server = serve(database)
     figures = {}
     try:

@@ -1,6 +1,6 @@
 """Scale-out: public reads from a PostgreSQL read replica, everything else on the primary.
 
-Installed only when ``DATABASE_REPLICA_URL`` is set (config/settings.py). Which reads are
+Installed only when ``DATABASE_REPLICA_URL`` is set (config/database_settings.py). Which reads are
 public, and why the rest stay on the primary, is said in core/db/replica.py.
 """
 

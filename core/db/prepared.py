@@ -60,7 +60,9 @@ def prepared_cursor(alias: str) -> CursorWrapper:
     """A cursor on ``alias`` with server-side binding, wrapped as Django wraps its own (query
     logging, execute wrappers, database errors)."""
     connection = connections[alias]
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         cursor = ServerBindingCursor(connection.connection)
     if connection.queries_logged:

@@ -6,28 +6,17 @@ The counts are those of the staff agreement pages (``agreements_with_progress``)
 plain look for any).
 """
 
-from core.db.prepared import fetch
 from ledger.scope import LedgerScope
-from ledger.sql.common import dated, in_scope
 from repatriation.models import Agreement
-from repatriation.selectors import agreements_with_progress
-
-# Whether any agreement is in scope (as ``agreements_in_scope``): most ledgers have none, and
-# this prepared look spares them the progress query, whose planning alone costs more.
-_ANY = f"""
-    SELECT EXISTS (
-        SELECT FROM {Agreement._meta.db_table}
-        WHERE ({in_scope("conflict_id", "party_a_id")} OR {in_scope("conflict_id", "party_b_id")})
-          AND {dated("concluded_on")}
-    ) AS found
-"""
+from repatriation.selectors import agreements_in_scope, agreements_with_progress
 
 
 def agreement_progress(scope: LedgerScope) -> list[dict]:
-    [any_in_scope] = fetch(_ANY, scope.sql_params())
-    if not any_in_scope["found"]:
-        return []
     in_scope = {"conflict": scope.conflict, "party": scope.party, "as_of": scope.as_of}
+    # Most ledgers have none: a plain look first spares them the progress query, whose
+    # planning alone costs more.
+    if not agreements_in_scope(**in_scope).exists():
+        return []
     agreements = agreements_with_progress(**in_scope).order_by("concluded_on", "id")
     return [row for agreement in agreements for row in _sides(agreement, scope)]
 

@@ -31,6 +31,23 @@ def dated(col: str) -> str:
 ONE_LEDGER = "%(conflict)s::bigint IS NOT NULL AND %(party)s::bigint IS NOT NULL"
 
 
+def rebuilt(tables: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The statements that refill each (table, columns, full recomputation) from scratch, for
+    ``manage.py rebuild_tallies``. The lock waits for every transaction that changed a row (the
+    triggers write in the same statement as the data) and holds new ones back until the rebuilt
+    rows commit; their changes then apply on top, as their rows were not in the rebuild's
+    snapshot."""
+    return [
+        statement
+        for table, columns, rows in tables
+        for statement in (
+            f"LOCK TABLE {table} IN EXCLUSIVE MODE",
+            f"DELETE FROM {table}",
+            f"INSERT INTO {table} ({columns}) {rows}",
+        )
+    ]
+
+
 def reads_backward(day: str, first: str, last: str, *, forward_day_cost: int = 1) -> str:
     """Whether a query about one ledger as of ``day`` reads back from the end of its days
     (the totals, less what moved after the day) rather than forward from their start: when

@@ -8,7 +8,7 @@ the tests compare the triggers' result with: each ``ROWS`` query gives the rows 
 """
 
 from ledger.models import HandoverDay, HandoverMismatch
-from ledger.sql.common import HANDOVER, REMAINS, literal
+from ledger.sql.common import HANDOVER, REMAINS, literal, rebuilt
 from repatriation.choices import HandoverKind, HandoverState, RemainsCondition
 
 DAYS = HandoverDay._meta.db_table
@@ -52,14 +52,4 @@ TABLES = [
     ),
 ]
 
-# As for the other tallies (ledger.sql.identification_tallies): the lock waits for every
-# transaction that changed a row and holds new ones back until the rebuilt rows commit.
-REBUILD = [
-    statement
-    for table, columns, rows, _current in TABLES
-    for statement in (
-        f"LOCK TABLE {table} IN EXCLUSIVE MODE",
-        f"DELETE FROM {table}",
-        f"INSERT INTO {table} ({columns}) {rows}",
-    )
-]
+REBUILD = rebuilt((table, columns, rows) for table, columns, rows, _current in TABLES)

@@ -14,7 +14,7 @@ from ledger.models import (
     PipelineReceiptTally,
 )
 from ledger.models.pipeline_tallies import WITHIN_COLUMNS
-from ledger.sql.common import HANDOVER, REMAINS, literal
+from ledger.sql.common import HANDOVER, REMAINS, literal, rebuilt
 from repatriation.choices import Identification
 
 TALLY = IdentificationTally._meta.db_table
@@ -74,19 +74,9 @@ PIPELINE_ROWS = (
     ),
 )
 
-# The lock waits for every transaction that changed a tally (triggers write them in the same
-# statement as the remains), and holds new ones back until the rebuilt rows commit; their
-# deltas then apply on top, as their rows were not in the rebuild's snapshot.
 # The remains tallies' triggers move the backward tallies too, but from whatever those held:
 # after the remains tallies are rebuilt, the backward ones are recomputed from them.
-REBUILD = [
-    f"LOCK TABLE {TALLY} IN EXCLUSIVE MODE",
-    f"DELETE FROM {TALLY}",
-    f"INSERT INTO {TALLY} ({COLUMNS}) {TALLY_ROWS}",
-    *(f"LOCK TABLE {table} IN EXCLUSIVE MODE" for table, _columns, _rows in PIPELINE_ROWS),
-    *(f"DELETE FROM {table}" for table, _columns, _rows in PIPELINE_ROWS),
-    *(f"INSERT INTO {table} ({columns}) {rows}" for table, columns, rows in PIPELINE_ROWS),
-]
+REBUILD = rebuilt([(TALLY, COLUMNS, TALLY_ROWS), *PIPELINE_ROWS])
 # The tallies as the triggers left them, grouped like ``TALLY_ROWS``, for comparison.
 CURRENT = f"""
     SELECT conflict_id, party_id, received_on, identification, identified_on, returned_on,

@@ -9,7 +9,7 @@ matching ``CURRENT`` one reads back from the tally.
 
 from ledger.models import HandoverReturnTally, HandoverTally, IdentifiedPerson, ReturnedTally
 from ledger.sql import handover_days
-from ledger.sql.common import HANDOVER, REMAINS, literal
+from ledger.sql.common import HANDOVER, REMAINS, literal, rebuilt
 from repatriation.choices import (
     Disposition,
     HandoverKind,
@@ -93,16 +93,9 @@ TALLIES = [
     ),
 ]
 
-# As for the identification tallies (ledger.sql.identification_tallies): the lock waits for
-# every transaction that changed a tally and holds new ones back until the rebuilt rows commit.
 # The handover day sums last: rebuilding the handover tallies fires their triggers, whose
 # result their own rebuild replaces.
-REBUILD = [
-    statement
-    for table, columns, rows, _current in TALLIES
-    for statement in (
-        f"LOCK TABLE {table} IN EXCLUSIVE MODE",
-        f"DELETE FROM {table}",
-        f"INSERT INTO {table} ({columns}) {rows}",
-    )
-] + handover_days.REBUILD
+REBUILD = (
+    rebuilt((table, columns, rows) for table, columns, rows, _current in TALLIES)
+    + handover_days.REBUILD
+)

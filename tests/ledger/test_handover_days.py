@@ -18,10 +18,15 @@ from ledger.sql.handovers import HANDOVERS
 from repatriation.choices import Disposition, HandoverKind, HandoverState, Identification
 from repatriation.models import Handover, HandoverClaim, HandoverRevision, Remains
 from tests.factories import ConflictFactory, HandoverFactory, RemainsFactory
-from tests.ledger.handovers_reference import with_points
 from tests.ledger.test_identification_tallies import START, day, random_writes, remains_fields
 from tests.ledger.test_ledger import World
-from tests.ledger.test_returned_tallies import HANDOVERS_FROM_REMAINS, more_writes, pick, rows
+from tests.ledger.test_returned_tallies import (
+    HANDOVERS_FROM_REMAINS,
+    block,
+    more_writes,
+    pick,
+    rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +37,6 @@ def tables():
 
 def full_recomputation():
     return {table: rows(full) for table, _columns, full, _current in TABLES}
-
-
-def block(query, conflict, party, as_of):
-    params = {"conflict": conflict, "party": party, "as_of": as_of, "source": None}
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        names = [column.name for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    # Today's query gives the timeline's series; the reference, its points.
-    rows = [with_points(row) if isinstance(row["timeline"], dict) else row for row in rows]
-    return sorted(rows, key=repr)
 
 
 def other_side(world, handover):

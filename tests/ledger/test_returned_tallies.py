@@ -69,12 +69,14 @@ def full_aggregates():
 
 
 def returned_block(query, world, as_of, *, every_ledger=False):
-    params = {
-        "conflict": None if every_ledger else world.conflict.pk,
-        "party": None if every_ledger else world.arm.pk,
-        "as_of": as_of,
-        "source": None,
-    }
+    if every_ledger:
+        return block(query, None, None, as_of)
+    return block(query, world.conflict.pk, world.arm.pk, as_of)
+
+
+def block(query, conflict, party, as_of):
+    """The rows of a handovers query for one ledger (or every one, with None), comparable."""
+    params = {"conflict": conflict, "party": party, "as_of": as_of, "source": None}
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         names = [column.name for column in cursor.description]
